@@ -1,0 +1,138 @@
+package io.komo.sync.contact;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.hibernate.Session;
+
+/**
+ * The {@code change_event} table: written in the transaction of each change, read by the change feed.
+ *
+ * <p>Writers take one transaction-scoped advisory lock before inserting, so sequence numbers are
+ * handed out in commit order. Without it a reader could see seq 11 committed while seq 10 is still
+ * in flight, move its cursor past 10 and never deliver it.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    static final long WRITE_LOCK = 0x6b6f6d6f6f7574L;
+    private static final int JDBC_BATCH = 1000;
+
+    @Inject
+    EntityManager entityManager;
+
+    @Inject
+    ObjectMapper mapper;
+
+    /** Appends events in the caller's transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void append(List<ChangeEvent.Draft> drafts) {
+        if (drafts.isEmpty()) {
+            return;
+        }
+        // Flush entity changes first so the lock is held only for the outbox insert and the commit.
+        entityManager.flush();
+        entityManager.unwrap(Session.class).doWork(connection -> insert(connection, drafts));
+    }
+
+    private void insert(Connection connection, List<ChangeEvent.Draft> drafts) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, WRITE_LOCK);
+            lock.execute();
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO change_event (id, type, contact_id, changed_fields, payload, occurred_at) "
+                        + "VALUES (?, ?, ?, ?, ?::jsonb, ?)")) {
+            int pending = 0;
+            for (ChangeEvent.Draft draft : drafts) {
+                insert.setObject(1, draft.id());
+                insert.setString(2, draft.type());
+                insert.setObject(3, draft.contactId());
+                insert.setArray(4, connection.createArrayOf("text", draft.changedFields().toArray()));
+                insert.setString(5, json(draft.payload()));
+                insert.setTimestamp(6, Timestamp.from(draft.occurredAt()));
+                insert.addBatch();
+                if (++pending == JDBC_BATCH) {
+                    insert.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                insert.executeBatch();
+            }
+        }
+    }
+
+    /** Up to {@code limit} events after {@code afterSeq}, in sequence order. */
+    public List<ChangeEvent> readAfter(Connection connection, long afterSeq, int limit) throws SQLException {
+        try (PreparedStatement read = connection.prepareStatement(
+                "SELECT seq, id, type, contact_id, changed_fields, payload::text, occurred_at FROM change_event "
+                        + "WHERE seq > ? ORDER BY seq LIMIT ?")) {
+            read.setLong(1, afterSeq);
+            read.setInt(2, limit);
+            return events(read);
+        }
+    }
+
+    /** Up to {@code limit} events not yet published to Kafka, in sequence order. */
+    public List<ChangeEvent> readUnpublished(Connection connection, int limit) throws SQLException {
+        try (PreparedStatement read = connection.prepareStatement(
+                "SELECT seq, id, type, contact_id, changed_fields, payload::text, occurred_at FROM change_event "
+                        + "WHERE published_at IS NULL ORDER BY seq LIMIT ?")) {
+            read.setInt(1, limit);
+            return events(read);
+        }
+    }
+
+    public void markPublished(Connection connection, List<ChangeEvent> events) throws SQLException {
+        try (PreparedStatement mark = connection.prepareStatement(
+                "UPDATE change_event SET published_at = now() WHERE seq = ANY (?)")) {
+            mark.setArray(1, connection.createArrayOf("bigint", events.stream().map(ChangeEvent::seq).toArray()));
+            mark.executeUpdate();
+        }
+    }
+
+    public long lastSeq(Connection connection) throws SQLException {
+        try (PreparedStatement max = connection.prepareStatement("SELECT coalesce(max(seq), 0) FROM change_event");
+                ResultSet rs = max.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<ChangeEvent> events(PreparedStatement read) throws SQLException {
+        List<ChangeEvent> events = new ArrayList<>();
+        try (ResultSet rs = read.executeQuery()) {
+            while (rs.next()) {
+                Array fields = rs.getArray(5);
+                events.add(new ChangeEvent(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
+                        rs.getObject(4, UUID.class), Arrays.asList((String[]) fields.getArray()), rs.getString(6),
+                        rs.getTimestamp(7).toInstant()));
+            }
+        }
+        return events;
+    }
+
+    private String json(Object payload) {
+        try {
+            return mapper.writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("An outbox payload could not be written as JSON", e);
+        }
+    }
+}

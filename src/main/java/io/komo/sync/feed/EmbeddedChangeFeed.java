@@ -1,0 +1,122 @@
+package io.komo.sync.feed;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sql.DataSource;
+
+import io.komo.sync.contact.ChangeEvent;
+import io.komo.sync.contact.Outbox;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * The change feed without a broker: every subscribed consumer has a cursor over the outbox in
+ * {@code sync_cursor}. A batch is delivered to the consumer's endpoint synchronously in one
+ * transaction with the cursor update, so what the consumer records commits with its position and a
+ * crash replays the batch rather than losing it. The cursor row is locked with SKIP LOCKED, so with
+ * several replicas exactly one delivers a consumer's batch.
+ */
+@ApplicationScoped
+public class EmbeddedChangeFeed {
+
+    /** A consumer of the feed: where its events go and where it starts when it has no cursor yet. */
+    public record Subscription(String consumer, String endpointUri, boolean fromBeginning) {
+    }
+
+    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    ProducerTemplate producer;
+
+    @Inject
+    ChangeFeedConfig config;
+
+    public void subscribe(Subscription subscription) {
+        subscriptions.put(subscription.consumer(), subscription);
+    }
+
+    public void unsubscribe(String consumer) {
+        subscriptions.remove(consumer);
+    }
+
+    /** One pass over every consumer; the number of events delivered. Called by the relay route. */
+    public int relay() {
+        int delivered = 0;
+        for (Subscription subscription : subscriptions.values()) {
+            delivered += QuarkusTransaction.requiringNew().call(() -> deliverBatch(subscription));
+        }
+        return delivered;
+    }
+
+    private int deliverBatch(Subscription subscription) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            Long position = lockCursor(connection, subscription);
+            if (position == null) {
+                return 0; // another replica is delivering this consumer's batch
+            }
+            List<ChangeEvent> events = outbox.readAfter(connection, position, config.batchSize());
+            for (ChangeEvent event : events) {
+                Exchange result = producer.send(subscription.endpointUri(), exchange -> {
+                    exchange.getMessage().setBody(event);
+                    exchange.getMessage().setHeaders(headers(event));
+                });
+                if (result.getException() != null) {
+                    // Rolls back the batch: the cursor stays, the consumer sees these events again.
+                    throw new ChangeFeedDeliveryException(subscription.consumer(), event.seq(), result.getException());
+                }
+            }
+            if (!events.isEmpty()) {
+                moveCursor(connection, subscription.consumer(), events.get(events.size() - 1).seq());
+            }
+            return events.size();
+        }
+    }
+
+    static Map<String, Object> headers(ChangeEvent event) {
+        return Map.of(FeedHeaders.SEQ, event.seq(), FeedHeaders.EVENT_ID, event.id().toString(),
+                FeedHeaders.EVENT_TYPE, event.type(), FeedHeaders.CONTACT_ID, event.contactId().toString(),
+                FeedHeaders.CHANGED_FIELDS, String.join(",", event.changedFields()));
+    }
+
+    /** The consumer's position, creating its cursor on first use; null when another replica holds it. */
+    private Long lockCursor(Connection connection, Subscription subscription) throws SQLException {
+        long start = subscription.fromBeginning() ? 0 : outbox.lastSeq(connection);
+        try (PreparedStatement create = connection.prepareStatement(
+                "INSERT INTO sync_cursor (consumer, position, updated_at) VALUES (?, ?, now()) ON CONFLICT DO NOTHING")) {
+            create.setString(1, subscription.consumer());
+            create.setString(2, Long.toString(start));
+            create.executeUpdate();
+        }
+        try (PreparedStatement lock = connection.prepareStatement(
+                "SELECT position FROM sync_cursor WHERE consumer = ? FOR UPDATE SKIP LOCKED")) {
+            lock.setString(1, subscription.consumer());
+            try (ResultSet rs = lock.executeQuery()) {
+                return rs.next() ? Long.parseLong(rs.getString(1)) : null;
+            }
+        }
+    }
+
+    private static void moveCursor(Connection connection, String consumer, long seq) throws SQLException {
+        try (PreparedStatement move = connection.prepareStatement(
+                "UPDATE sync_cursor SET position = ?, updated_at = now() WHERE consumer = ?")) {
+            move.setString(1, Long.toString(seq));
+            move.setString(2, consumer);
+            move.executeUpdate();
+        }
+    }
+}

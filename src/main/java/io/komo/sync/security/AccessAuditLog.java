@@ -1,0 +1,93 @@
+package io.komo.sync.security;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import io.komo.sync.api.Page;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+/**
+ * The access audit trail of the management API. Entries are written on one background thread so an
+ * answer never waits for its audit row and the rows keep the order of the calls.
+ */
+@ApplicationScoped
+public class AccessAuditLog {
+
+    private static final Logger LOG = Logger.getLogger(AccessAuditLog.class);
+
+    /** One call: who (token name, never the token), when, what, and the answer's status. */
+    public record Entry(Instant at, String principal, String role, String method, String path, int status,
+            String remote) {
+    }
+
+    @Inject
+    DataSource dataSource;
+
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "komo-access-audit");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public void record(Entry entry) {
+        writer.execute(() -> write(entry));
+    }
+
+    private void write(Entry e) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO access_audit (at, principal, role, method, path, status, remote) VALUES (?,?,?,?,?,?,?)")) {
+            insert.setTimestamp(1, Timestamp.from(e.at()));
+            insert.setString(2, e.principal());
+            insert.setString(3, e.role());
+            insert.setString(4, e.method());
+            insert.setString(5, e.path().length() > 2048 ? e.path().substring(0, 2048) : e.path());
+            insert.setInt(6, e.status());
+            insert.setString(7, e.remote());
+            insert.executeUpdate();
+        } catch (SQLException ex) {
+            LOG.errorf(ex, "Could not write the access audit entry for %s %s by %s", e.method(), e.path(), e.principal());
+        }
+    }
+
+    /** Newest first, {@code limit} at a time; the cursor is the id of the last entry of the previous page. */
+    public Page<Entry> read(int limit, Long before) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
+                "SELECT id, at, principal, role, method, path, status, remote FROM access_audit "
+                        + "WHERE id < ? ORDER BY id DESC LIMIT ?")) {
+            read.setLong(1, before == null ? Long.MAX_VALUE : before);
+            read.setInt(2, limit + 1);
+            List<Entry> entries = new ArrayList<>();
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = read.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                    entries.add(new Entry(rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getInt(7), rs.getString(8)));
+                }
+            }
+            boolean more = entries.size() > limit;
+            return more ? new Page<>(entries.subList(0, limit), Long.toString(ids.get(limit - 1)))
+                    : new Page<>(entries, null);
+        }
+    }
+
+    @PreDestroy
+    void drain() throws InterruptedException {
+        writer.shutdown();
+        writer.awaitTermination(5, TimeUnit.SECONDS);
+    }
+}
