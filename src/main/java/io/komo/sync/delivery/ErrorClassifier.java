@@ -43,20 +43,19 @@ public final class ErrorClassifier {
     }
 
     public Classification classify(HttpOutcome response) {
+        Optional<Duration> retryAfter = retryAfter(response);
         for (ThrottleSignal signal : platformSignals) {
             if (signal.matches(response)) {
-                Duration wait = retryAfter(response)
-                        .or(() -> signal.impliedWait(response))
-                        .orElse(defaultThrottleWait);
+                Duration wait = retryAfter.or(() -> signal.impliedWait(response)).orElse(defaultThrottleWait);
                 return Classification.throttled(wait, "platform throttled (HTTP " + response.status() + ")");
             }
         }
         int status = response.status();
         if (status == 429) {
-            return Classification.throttled(retryAfter(response).orElse(defaultThrottleWait), "HTTP 429");
+            return Classification.throttled(retryAfter.orElse(defaultThrottleWait), "HTTP 429");
         }
-        if (status == 503 && retryAfter(response).isPresent()) {
-            return Classification.throttled(retryAfter(response).get(), "HTTP 503 with Retry-After");
+        if (status == 503 && retryAfter.isPresent()) {
+            return Classification.throttled(retryAfter.get(), "HTTP 503 with Retry-After");
         }
         if (status >= 500 || status == 408) {
             return Classification.retryable("HTTP " + status);
