@@ -1,0 +1,31 @@
+package io.komo.sync.feed;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.komo.sync.contact.ChangeEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.camel.builder.RouteBuilder;
+
+/** A consumer of the embedded feed for tests: records what it receives and can be told to fail. */
+@ApplicationScoped
+public class FeedProbe extends RouteBuilder {
+
+    public static final String ENDPOINT = "direct:test.feed-probe";
+
+    final List<ChangeEvent> received = new CopyOnWriteArrayList<>();
+    final AtomicInteger failuresToInject = new AtomicInteger();
+
+    @Override
+    public void configure() {
+        from(ENDPOINT).routeId("test.feed-probe").bean(this, "receive");
+    }
+
+    public void receive(ChangeEvent event) {
+        if (failuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IllegalStateException("injected failure on seq " + event.seq());
+        }
+        received.add(event);
+    }
+}
