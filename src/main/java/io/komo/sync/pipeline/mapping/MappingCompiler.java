@@ -122,8 +122,8 @@ final class MappingCompiler {
                 || transform.array() == ArrayHandling.JOIN;
         if (transform.separator() != null && !takesSeparator) {
             error(at + ".separator", "only applies to concat, type: multiselect and array: join");
-        } else if (transform.separator() != null && transform.separator().isEmpty()) {
-            error(at + ".separator", "must not be empty");
+        } else if (takesSeparator && !"concat".equals(name) && "".equals(transform.separator())) {
+            error(at + ".separator", "must not be empty, or the list could not be split back");
         }
         return name;
     }
@@ -178,9 +178,11 @@ final class MappingCompiler {
             return ValueConverter.IDENTITY;
         }
         Map<String, String> reverse = new HashMap<>();
+        boolean complete = true;
         for (Map.Entry<String, Object> entry : valueMap.entrySet()) {
             if (entry.getValue() == null) {
                 error(at + "." + entry.getKey(), "has no value");
+                complete = false;
                 continue;
             }
             String previous = reverse.putIfAbsent(String.valueOf(entry.getValue()), entry.getKey());
@@ -189,7 +191,7 @@ final class MappingCompiler {
                         + " both map to '" + entry.getValue() + "' (make the values unique or set direction: outbound)");
             }
         }
-        return new ValueMapConverter(Map.copyOf(valueMap), reverse);
+        return complete ? new ValueMapConverter(Map.copyOf(valueMap), reverse) : ValueConverter.IDENTITY;
     }
 
     private ValueConverter phone(String at, String format, ValueKind kind) {

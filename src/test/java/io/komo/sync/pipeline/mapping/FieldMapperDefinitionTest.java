@@ -138,6 +138,25 @@ class FieldMapperDefinitionTest {
     }
 
     @Test
+    void aValueMapEntryWithoutAValueIsNamed() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("GOLD", "Gold");
+        map.put("SILVER", null);
+
+        errorsOf(new FieldMapping("tier", "tier", null, valueMap(map), null))
+                .containsExactly(new FieldError("mapping[0].transform.valueMap.SILVER", "has no value"));
+    }
+
+    @Test
+    void anEmptyMultiselectSeparatorIsRejected() {
+        TransformSpec multiselect = new TransformSpec(null, null, null, null, "", null, null, ValueType.MULTISELECT,
+                null);
+
+        errorsOf(new FieldMapping("lists", "l", null, multiselect, null))
+                .extracting(FieldError::field).containsExactly("mapping[0].transform.separator");
+    }
+
+    @Test
     void aBadCalculateExpressionIsNamedWithItsPosition() {
         errorsOf(new FieldMapping(null, "score", null, calculate("points * * 2"), null))
                 .singleElement()

@@ -307,6 +307,14 @@ class FieldMapperTest {
     }
 
     @Test
+    void concatMayJoinWithoutASeparator() throws Exception {
+        FieldMapper mapper = mapper(new FieldMapping(null, "code", null, new TransformSpec(null, null, null,
+                List.of("tier", "points"), "", null, null, null, null), null));
+
+        assertThat(mapper.toExternal(Map.of("tier", "GOLD", "points", 7L)).record()).containsExactly(entry("code", "GOLD7"));
+    }
+
+    @Test
     void splitNameTakesTheFirstWordOrTheRest() throws Exception {
         FieldMapper mapper = mapper(
                 mapping("firstName", "FullName", new TransformSpec(null, null, null, null, null, NamePart.FIRST, null,
