@@ -11,12 +11,18 @@ public class ChangeFeedRoutes extends RouteBuilder {
     @Inject
     ChangeFeedConfig config;
 
+    @Inject
+    EmbeddedChangeFeed embeddedFeed;
+
+    @Inject
+    KafkaChangeRelay kafkaRelay;
+
     @Override
     public void configure() {
         if (config.mode() == ChangeFeedConfig.Mode.KAFKA) {
             from("timer:change-feed.kafka-relay?delay=0&period={{komo.feed.poll-interval}}")
                     .routeId("change-feed.kafka-relay")
-                    .bean(KafkaChangeRelay.class, "relay").id("change-feed.kafka-relay.publish-batch");
+                    .bean(kafkaRelay, "relay").id("change-feed.kafka-relay.publish-batch");
 
             from(KafkaChangeRelay.PUBLISH_ENDPOINT)
                     .routeId("change-feed.kafka-publish")
@@ -25,7 +31,7 @@ public class ChangeFeedRoutes extends RouteBuilder {
         } else {
             from("timer:change-feed.embedded-relay?delay=0&period={{komo.feed.poll-interval}}")
                     .routeId("change-feed.embedded-relay")
-                    .bean(EmbeddedChangeFeed.class, "relay").id("change-feed.embedded-relay.deliver-batches");
+                    .bean(embeddedFeed, "relay").id("change-feed.embedded-relay.deliver-batches");
         }
     }
 }

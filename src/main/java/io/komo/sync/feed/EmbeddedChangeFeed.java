@@ -46,7 +46,12 @@ public class EmbeddedChangeFeed {
     @Inject
     ChangeFeedConfig config;
 
+    /**
+     * Starts delivering to a consumer. Its cursor is created here, before this returns, so "from now"
+     * means every change committed after the call; an existing cursor is kept (a restart resumes).
+     */
     public void subscribe(Subscription subscription) {
+        QuarkusTransaction.requiringNew().run(() -> createCursor(subscription));
         subscriptions.put(subscription.consumer(), subscription);
     }
 
@@ -88,20 +93,26 @@ public class EmbeddedChangeFeed {
     }
 
     static Map<String, Object> headers(ChangeEvent event) {
-        return Map.of(FeedHeaders.SEQ, event.seq(), FeedHeaders.EVENT_ID, event.id().toString(),
+        // Strings throughout: Kafka headers are bytes, and text is what every consumer can read.
+        return Map.of(FeedHeaders.SEQ, Long.toString(event.seq()), FeedHeaders.EVENT_ID, event.id().toString(),
                 FeedHeaders.EVENT_TYPE, event.type(), FeedHeaders.CONTACT_ID, event.contactId().toString(),
                 FeedHeaders.CHANGED_FIELDS, String.join(",", event.changedFields()));
     }
 
-    /** The consumer's position, creating its cursor on first use; null when another replica holds it. */
-    private Long lockCursor(Connection connection, Subscription subscription) throws SQLException {
-        long start = subscription.fromBeginning() ? 0 : outbox.lastSeq(connection);
-        try (PreparedStatement create = connection.prepareStatement(
+    private void createCursor(Subscription subscription) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement create = connection.prepareStatement(
                 "INSERT INTO sync_cursor (consumer, position, updated_at) VALUES (?, ?, now()) ON CONFLICT DO NOTHING")) {
+            long start = subscription.fromBeginning() ? 0 : outbox.lastSeq(connection);
             create.setString(1, subscription.consumer());
             create.setString(2, Long.toString(start));
             create.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create the feed cursor of " + subscription.consumer(), e);
         }
+    }
+
+    /** The consumer's position; null when another replica is delivering its batch. */
+    private Long lockCursor(Connection connection, Subscription subscription) throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement(
                 "SELECT position FROM sync_cursor WHERE consumer = ? FOR UPDATE SKIP LOCKED")) {
             lock.setString(1, subscription.consumer());

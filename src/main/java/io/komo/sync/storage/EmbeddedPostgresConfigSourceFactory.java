@@ -29,10 +29,10 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
             return List.of();
         }
         ConfigValue dataDir = context.getValue(DATA_DIR);
-        EmbeddedPostgresServer server = EmbeddedPostgresServer.startOnce(
+        String url = EmbeddedPostgresServer.jdbcUrl(
                 dataDir != null && dataDir.getValue() != null ? dataDir.getValue() : "data/postgres");
         return List.of(new PropertiesConfigSource(Map.of(
-                JDBC_URL, server.jdbcUrl(),
+                JDBC_URL, url,
                 "quarkus.datasource.username", EmbeddedPostgresServer.USER,
                 "quarkus.datasource.password", EmbeddedPostgresServer.USER),
                 "komo-embedded-postgres", 150));

