@@ -1,5 +1,6 @@
 package io.komo.sync.pipeline.mapping;
 
+import io.komo.sync.api.FieldError;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;

@@ -1,5 +1,6 @@
 package io.komo.sync.pipeline.mapping;
 
+import io.komo.sync.api.FieldError;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import io.komo.sync.pipeline.ContactField;
 import io.komo.sync.pipeline.ContactPath;

@@ -1,5 +1,6 @@
 package io.komo.sync.pipeline.mapping;
 
+import io.komo.sync.api.FieldError;
 import java.util.List;
 import java.util.stream.Collectors;
 

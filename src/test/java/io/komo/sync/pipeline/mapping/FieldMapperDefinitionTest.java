@@ -3,6 +3,7 @@ package io.komo.sync.pipeline.mapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.komo.sync.api.FieldError;
 import io.komo.sync.pipeline.mapping.TransformSpec.ArrayHandling;
 import io.komo.sync.pipeline.mapping.TransformSpec.DatePattern;
 import io.komo.sync.pipeline.mapping.TransformSpec.NamePart;

@@ -1,0 +1,53 @@
+package io.komo.sync.connector.spi;
+
+import java.util.List;
+
+import io.komo.sync.delivery.ErrorClassifier;
+
+/**
+ * What the sync engine needs from a platform. A connector builds calls and reads their answers; it
+ * never sends anything itself: the engine sends every {@link PreparedCall} through a Camel endpoint
+ * (http, salesforce, kafka), so each call shows in the management console with its stats, and retry,
+ * throttling and dead letters are decided in one place for all platforms.
+ *
+ * <p>One implementation per platform, in its own package under {@code connector/}, as an
+ * {@code @ApplicationScoped} bean; {@link ConnectorRegistry} finds it by {@link #platform()}.
+ */
+public interface Connector {
+
+    /** The platform name used in definitions: {@code webhook}, {@code hubspot}, {@code salesforce}, ... */
+    String platform();
+
+    /** Batch size, rate limit and key field to use when a definition does not say. */
+    ConnectorDefaults defaults();
+
+    /** The fields the platform offers, for mapping. */
+    List<FieldDescriptor> describeFields(ConnectorContext context);
+
+    /** A cheap authenticated call that proves credentials and permissions ({@code connection-test}). */
+    PreparedCall connectionTest(ConnectorContext context);
+
+    /** Creates or updates up to {@link ConnectorDefaults#batchSize()} records in as few calls as the platform allows. */
+    PreparedCall upsert(ConnectorContext context, List<OutboundRecord> batch);
+
+    /** Per-record results of an upsert call, in batch order; a record missing from the answer is a failure. */
+    List<RecordResult> upsertResults(ConnectorContext context, List<OutboundRecord> batch, CallOutcome outcome);
+
+    /** Deletes (or archives, per the integration's policy) one record. */
+    PreparedCall delete(ConnectorContext context, OutboundRecord record);
+
+    /** One page of records changed since {@code cursor} (a platform watermark; null = from the beginning). */
+    PreparedCall readChangedSince(ConnectorContext context, String cursor, int pageSize);
+
+    /** Reads a page answered to {@link #readChangedSince}. */
+    ChangedPage changedPage(ConnectorContext context, CallOutcome outcome);
+
+    /** Checks an inbound webhook's signature, secret or timestamp before anything is stored. */
+    WebhookVerdict verifyWebhook(ConnectorContext context, InboundWebhook webhook);
+
+    /** The record changes an inbound webhook carries, in the platform's field names. */
+    List<InboundRecord> parseWebhook(ConnectorContext context, InboundWebhook webhook);
+
+    /** How the platform signals retryable, throttled, permanent and auth failures. */
+    ErrorClassifier errorClassifier();
+}
