@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,11 +19,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.jboss.logging.Logger;
 
 /**
  * The change feed without a broker: every subscribed consumer has a cursor over the outbox in
- * {@code sync_cursor}. A batch is delivered to the consumer's endpoint synchronously in one
- * transaction with the cursor update, so what the consumer records commits with its position and a
+ * {@code sync_cursor}. A batch is delivered to the consumer's endpoint synchronously, as one message,
+ * in one transaction with the cursor update, so what the consumer records commits with its position and a
  * crash replays the batch rather than losing it. The cursor row is locked with SKIP LOCKED, so with
  * several replicas exactly one delivers a consumer's batch.
  */
@@ -32,7 +35,14 @@ public class EmbeddedChangeFeed {
     public record Subscription(String consumer, String endpointUri, boolean fromBeginning) {
     }
 
+    private static final Logger LOG = Logger.getLogger(EmbeddedChangeFeed.class);
+
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
+
+    /** A consumer whose last batch failed waits until {@code until} before it is offered the batch again. */
+    private record Backoff(int attempts, Instant until) {
+    }
 
     @Inject
     DataSource dataSource;
@@ -57,46 +67,59 @@ public class EmbeddedChangeFeed {
 
     public void unsubscribe(String consumer) {
         subscriptions.remove(consumer);
+        backoffs.remove(consumer);
     }
 
-    /** One pass over every consumer; the number of events delivered. Called by the relay route. */
+    /** One pass over every consumer that is not backing off; the number of events delivered. Called by the relay route. */
     public int relay() {
         int delivered = 0;
         for (Subscription subscription : subscriptions.values()) {
-            delivered += QuarkusTransaction.requiringNew().call(() -> deliverBatch(subscription));
+            Backoff backoff = backoffs.get(subscription.consumer());
+            if (backoff != null && Instant.now().isBefore(backoff.until())) {
+                continue;
+            }
+            try {
+                delivered += QuarkusTransaction.requiringNew().call(() -> deliverBatch(subscription, backoff));
+                backoffs.remove(subscription.consumer());
+            } catch (ChangeFeedDeliveryException e) {
+                int attempts = backoff == null ? 1 : backoff.attempts() + 1;
+                Duration delay = e.retryAfter() != null ? e.retryAfter() : Duration.ofMillis(Math.min(60_000, 100L << Math.min(attempts, 10)));
+                backoffs.put(subscription.consumer(), new Backoff(attempts, Instant.now().plus(delay)));
+                LOG.warnf("Consumer %s failed on a batch (attempt %d), retrying in %s: %s", subscription.consumer(),
+                        attempts, delay, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            }
         }
         return delivered;
     }
 
-    private int deliverBatch(Subscription subscription) throws SQLException {
+    /**
+     * Delivers the next batch as one message (a {@code List<ChangeEvent>}) and moves the cursor past it
+     * in the same transaction. The attempt number travels in {@link FeedHeaders#ATTEMPT} so a consumer
+     * can stop retrying a batch that keeps failing and dead-letter it instead.
+     */
+    private int deliverBatch(Subscription subscription, Backoff backoff) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             Long position = lockCursor(connection, subscription);
             if (position == null) {
                 return 0; // another replica is delivering this consumer's batch
             }
             List<ChangeEvent> events = outbox.readAfter(connection, position, config.batchSize());
-            for (ChangeEvent event : events) {
-                Exchange result = producer.send(subscription.endpointUri(), exchange -> {
-                    exchange.getMessage().setBody(event);
-                    exchange.getMessage().setHeaders(headers(event));
-                });
-                if (result.getException() != null) {
-                    // Rolls back the batch: the cursor stays, the consumer sees these events again.
-                    throw new ChangeFeedDeliveryException(subscription.consumer(), event.seq(), result.getException());
-                }
+            if (events.isEmpty()) {
+                return 0;
             }
-            if (!events.isEmpty()) {
-                moveCursor(connection, subscription.consumer(), events.get(events.size() - 1).seq());
+            int attempt = backoff == null ? 1 : backoff.attempts() + 1;
+            Exchange result = producer.send(subscription.endpointUri(), exchange -> {
+                exchange.getMessage().setBody(events);
+                exchange.getMessage().setHeader(FeedHeaders.ATTEMPT, attempt);
+                exchange.getMessage().setHeader(FeedHeaders.CONSUMER, subscription.consumer());
+            });
+            if (result.getException() != null) {
+                // Rolls back the batch: the cursor stays, the consumer sees these events again.
+                throw new ChangeFeedDeliveryException(subscription.consumer(), events.get(0).seq(), result.getException());
             }
+            moveCursor(connection, subscription.consumer(), events.get(events.size() - 1).seq());
             return events.size();
         }
-    }
-
-    static Map<String, Object> headers(ChangeEvent event) {
-        // Strings throughout: Kafka headers are bytes, and text is what every consumer can read.
-        return Map.of(FeedHeaders.SEQ, Long.toString(event.seq()), FeedHeaders.EVENT_ID, event.id().toString(),
-                FeedHeaders.EVENT_TYPE, event.type(), FeedHeaders.CONTACT_ID, event.contactId().toString(),
-                FeedHeaders.CHANGED_FIELDS, String.join(",", event.changedFields()));
     }
 
     private void createCursor(Subscription subscription) {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -56,7 +57,7 @@ public class KafkaChangeRelay {
             for (ChangeEvent event : events) {
                 Exchange result = producer.send(PUBLISH_ENDPOINT, exchange -> {
                     exchange.getMessage().setBody(event.payload());
-                    exchange.getMessage().setHeaders(new java.util.HashMap<>(EmbeddedChangeFeed.headers(event)));
+                    exchange.getMessage().setHeaders(new HashMap<>(FeedHeaders.of(event)));
                     exchange.getMessage().setHeader(KafkaConstants.KEY, event.contactId().toString());
                 });
                 if (result.getException() != null) {

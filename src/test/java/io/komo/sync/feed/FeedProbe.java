@@ -23,10 +23,10 @@ public class FeedProbe extends RouteBuilder {
         from(ENDPOINT).routeId("test.feed-probe").bean(this, "receive");
     }
 
-    public void receive(ChangeEvent event) {
+    public void receive(List<ChangeEvent> batch) {
         if (failuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            throw new IllegalStateException("injected failure on seq " + event.seq());
+            throw new IllegalStateException("injected failure on the batch at seq " + batch.get(0).seq());
         }
-        received.add(event);
+        received.addAll(batch);
     }
 }

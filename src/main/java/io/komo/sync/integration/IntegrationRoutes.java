@@ -1,0 +1,124 @@
+package io.komo.sync.integration;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.komo.sync.connector.spi.Connector;
+import io.komo.sync.connector.spi.ConnectorContext;
+import io.komo.sync.connector.spi.ConnectorRegistry;
+import io.komo.sync.feed.EmbeddedChangeFeed;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs integrations as Camel routes made from the templates in {@code routes/templates/}: an
+ * outbound route for integrations that send, an inbound webhook and an inbound processing route for
+ * those that receive. A route an engineer wrote in {@code routes/integrations/} under the same id
+ * (<code>&lt;integration-id&gt;.&lt;stage&gt;</code>) is used instead of the template.
+ *
+ * <p>Only an active integration takes Komo changes from the feed. Pausing drops the subscription but
+ * keeps the cursor, so changes queue in the outbox and a resume delivers them in order.
+ */
+@ApplicationScoped
+public class IntegrationRoutes implements IntegrationRuntime {
+
+    private static final Logger LOG = Logger.getLogger(IntegrationRoutes.class);
+    static final String OUTBOUND = "outbound";
+    static final String INBOUND_WEBHOOK = "inbound-webhook";
+    static final String INBOUND_PROCESS = "inbound-process";
+
+    private final Map<String, CompiledIntegration> running = new ConcurrentHashMap<>();
+    /** Route ids this class created from templates; any other route with such an id is an override. */
+    private final Set<String> templated = ConcurrentHashMap.newKeySet();
+
+    @Inject
+    CamelContext camel;
+
+    @Inject
+    EmbeddedChangeFeed feed;
+
+    @Inject
+    ConnectorRegistry connectors;
+
+    @Inject
+    ConnectorContexts contexts;
+
+    @ConfigProperty(name = "komo.contacts.default-phone-region")
+    String phoneRegion;
+
+    public Optional<CompiledIntegration> find(String integrationId) {
+        return Optional.ofNullable(running.get(integrationId));
+    }
+
+    public static String feedConsumer(String integrationId) {
+        return "integration:" + integrationId;
+    }
+
+    @Override
+    public synchronized void apply(IntegrationDefinition definition, IntegrationStatus status) {
+        String id = definition.id();
+        Connector connector = connectors.find(definition.platform()).orElseThrow(
+                () -> new IllegalStateException("No connector for platform " + definition.platform()));
+        ConnectorContext context = contexts.forDefinition(definition);
+        CompiledIntegration compiled = CompiledIntegration.compile(definition, status, connector, context, phoneRegion,
+                Clock.systemUTC());
+        feed.unsubscribe(feedConsumer(id));
+        running.put(id, compiled);
+        IntegrationDefinition.Direction direction = definition.directionOrDefault();
+        try {
+            ensureRoute(id, OUTBOUND, "komo-outbound", direction.sendsToExternal());
+            ensureRoute(id, INBOUND_WEBHOOK, "komo-inbound-webhook", direction.receivesFromExternal());
+            ensureRoute(id, INBOUND_PROCESS, "komo-inbound-process", direction.receivesFromExternal());
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the routes of integration " + id, e);
+        }
+        if (status == IntegrationStatus.ACTIVE && direction.sendsToExternal()
+                && definition.triggerOrDefault().isRealtime()) {
+            feed.subscribe(new EmbeddedChangeFeed.Subscription(feedConsumer(id), "direct:" + id + "." + OUTBOUND, false));
+        }
+        LOG.infof("Integration %s (%s, %s) is %s", id, definition.platform(), direction.wireName(), status.wireName());
+    }
+
+    @Override
+    public synchronized void remove(String integrationId) {
+        feed.unsubscribe(feedConsumer(integrationId));
+        running.remove(integrationId);
+        for (String stage : new String[] { OUTBOUND, INBOUND_WEBHOOK, INBOUND_PROCESS }) {
+            removeTemplated(integrationId + "." + stage);
+        }
+    }
+
+    private void ensureRoute(String integrationId, String stage, String template, boolean wanted) throws Exception {
+        String routeId = integrationId + "." + stage;
+        boolean exists = camel.getRoute(routeId) != null;
+        if (exists && !templated.contains(routeId)) {
+            return; // an engineer's override from routes/integrations/
+        }
+        if (!wanted) {
+            removeTemplated(routeId);
+            return;
+        }
+        if (!exists) {
+            TemplatedRouteBuilder.builder(camel, template).routeId(routeId).parameter("integrationId", integrationId).add();
+            templated.add(routeId);
+        }
+    }
+
+    private void removeTemplated(String routeId) {
+        if (templated.remove(routeId) && camel.getRoute(routeId) != null) {
+            try {
+                camel.getRouteController().stopRoute(routeId);
+                camel.removeRoute(routeId);
+            } catch (Exception e) {
+                throw new IllegalStateException("Could not stop route " + routeId, e);
+            }
+        }
+    }
+}

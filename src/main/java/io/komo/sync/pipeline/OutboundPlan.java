@@ -1,0 +1,64 @@
+package io.komo.sync.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.komo.sync.connector.spi.OutboundRecord;
+import io.komo.sync.delivery.DeadLetter;
+import io.komo.sync.pipeline.conflict.MergeDecision;
+
+/**
+ * What the outbound stages decided for one batch of Komo changes, filled in stage by stage:
+ * {@code plan} fills the records to send, {@code deliver} their outcomes, {@code record} writes it all.
+ */
+public final class OutboundPlan {
+
+    /** A contact to send: the record in the platform's fields, and the base to keep once it is delivered. */
+    public record Planned(UUID contactId, OutboundRecord record, Map<String, Object> oldBase,
+            Map<String, Object> newBase, List<MergeDecision> decisions, String payload) {
+    }
+
+    /** A planned contact the platform accepted. */
+    public record Delivered(Planned planned, String externalId, boolean created) {
+    }
+
+    final String integrationId;
+    final int attempt;
+    final List<Planned> toSend = new ArrayList<>();
+    final List<Planned> toDelete = new ArrayList<>();
+    final List<Delivered> delivered = new ArrayList<>();
+    final List<DeadLetter> deadLetters = new ArrayList<>();
+    int filteredOut;
+    int unchanged;
+
+    OutboundPlan(String integrationId, int attempt) {
+        this.integrationId = integrationId;
+        this.attempt = attempt;
+    }
+
+    public String integrationId() {
+        return integrationId;
+    }
+
+    public List<Planned> toSend() {
+        return toSend;
+    }
+
+    public List<Delivered> delivered() {
+        return delivered;
+    }
+
+    public List<DeadLetter> deadLetters() {
+        return deadLetters;
+    }
+
+    public int filteredOut() {
+        return filteredOut;
+    }
+
+    public int unchanged() {
+        return unchanged;
+    }
+}
