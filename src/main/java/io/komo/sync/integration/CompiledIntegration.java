@@ -63,8 +63,8 @@ public record CompiledIntegration(IntegrationDefinition definition, IntegrationS
                     retry != null && retry.maxAttempts() != null ? retry.maxAttempts() : 8,
                     retry != null && retry.initialDelay() != null ? retry.initialDelay() : "1s",
                     retry != null && retry.maxDelay() != null ? retry.maxDelay() : "10m");
-            int batchSize = definition.batchSize() != null ? Math.min(definition.batchSize(), defaults.batchSize())
-                    : defaults.batchSize();
+            // The validator keeps a definition's batch size within what the platform accepts.
+            int batchSize = definition.batchSize() != null ? definition.batchSize() : defaults.batchSize();
             return new CompiledIntegration(definition, status, connector, context, mapper, filter,
                     conflictPolicy(definition), retryPolicy, limiter, batchSize, new FailureStateTracker());
         } catch (MappingDefinitionException | FilterException e) {

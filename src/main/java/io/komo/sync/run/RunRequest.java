@@ -1,0 +1,13 @@
+package io.komo.sync.run;
+
+import java.time.Instant;
+
+/**
+ * The body of {@code POST /api/integrations/{id}/runs}.
+ *
+ * @param from   date-range: contacts updated at or after this instant
+ * @param to     date-range: contacts updated before this instant
+ * @param filter selective: a contact filter expression (the syntax of {@code scope.filter})
+ */
+public record RunRequest(RunType type, Instant from, Instant to, String filter) {
+}

@@ -1,0 +1,151 @@
+package io.komo.sync.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.komo.sync.api.Page;
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.integration.CompiledIntegration;
+import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.pipeline.filter.ContactFilter;
+import io.komo.sync.pipeline.filter.FilterException;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Starts historical syncs and reports their progress; {@link RunExecutor} does the work. */
+@ApplicationScoped
+public class RunService {
+
+    @Inject
+    IntegrationRoutes integrations;
+
+    @Inject
+    ContactBatches contacts;
+
+    @Inject
+    ObjectMapper appMapper;
+
+    /** How far an incremental run reaches back before the previous run's start, for changes committed late. */
+    @ConfigProperty(name = "komo.runs.incremental-lookback", defaultValue = "PT5M")
+    Duration lookback;
+
+    private ObjectMapper strict;
+
+    @PostConstruct
+    void init() {
+        strict = appMapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    @Transactional
+    public RunView start(String integrationId, JsonNode body) {
+        CompiledIntegration integration = integrations.find(integrationId)
+                .orElseThrow(() -> ProblemException.notFound("No integration " + integrationId));
+        if (!integration.definition().directionOrDefault().sendsToExternal()) {
+            throw ProblemException.conflict("Integration " + integrationId + " only receives; a backfill sends Komo contacts out");
+        }
+        RunRequest request = read(body);
+        Instant from = request.from();
+        if (request.type() == RunType.INCREMENTAL) {
+            from = SyncRun.<SyncRun>find("integrationId = ?1 and status = ?2 order by startedAt desc", integrationId,
+                    SyncRun.COMPLETED).firstResultOptional().map(last -> last.startedAt.minus(lookback)).orElse(null);
+        }
+        Instant to = request.type() == RunType.DATE_RANGE ? request.to() : null;
+        if (request.type() != RunType.DATE_RANGE && request.type() != RunType.INCREMENTAL) {
+            from = null;
+        }
+        SyncRun run = new SyncRun();
+        run.id = UUID.randomUUID();
+        run.integrationId = integrationId;
+        run.type = request.type().wireName();
+        run.status = SyncRun.RUNNING;
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("from", from == null ? null : from.toString());
+        params.put("to", to == null ? null : to.toString());
+        params.put("filter", request.filter());
+        run.params = json(params);
+        run.total = contacts.count(from, to);
+        run.startedAt = Instant.now();
+        run.persist();
+        return RunView.of(run, Instant.now());
+    }
+
+    public RunView get(String integrationId, UUID runId) {
+        SyncRun run = SyncRun.findById(runId);
+        if (run == null || !run.integrationId.equals(integrationId)) {
+            throw ProblemException.notFound("No run " + runId + " of integration " + integrationId);
+        }
+        return RunView.of(run, Instant.now());
+    }
+
+    public Page<RunView> list(String integrationId, int limit) {
+        List<SyncRun> runs = SyncRun.<SyncRun>find("integrationId = ?1 order by startedAt desc", integrationId)
+                .page(0, limit).list();
+        Instant now = Instant.now();
+        return new Page<>(runs.stream().map(r -> RunView.of(r, now)).toList(), null);
+    }
+
+    private RunRequest read(JsonNode body) {
+        RunRequest request;
+        try {
+            request = strict.treeToValue(body == null ? strict.createObjectNode() : body, RunRequest.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw ProblemException.invalid(fieldOf(e), rootMessage(e));
+        }
+        if (request.type() == null) {
+            throw ProblemException.invalid("type", "is required: full, date-range, incremental or selective");
+        }
+        if (request.type() == RunType.DATE_RANGE && (request.from() == null || request.to() == null)) {
+            throw ProblemException.invalid(request.from() == null ? "from" : "to", "is required for a date-range run");
+        }
+        if (request.from() != null && request.to() != null && !request.from().isBefore(request.to())) {
+            throw ProblemException.invalid("to", "must be after from");
+        }
+        if (request.type() == RunType.SELECTIVE) {
+            if (request.filter() == null || request.filter().isBlank()) {
+                throw ProblemException.invalid("filter", "is required for a selective run");
+            }
+            try {
+                ContactFilter.compile(request.filter());
+            } catch (FilterException e) {
+                throw ProblemException.invalid("filter", e.getMessage());
+            }
+        }
+        return request;
+    }
+
+    private static String fieldOf(Exception e) {
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            return mapping.getPath().get(0).getFieldName();
+        }
+        return "";
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException ? "unknown field"
+                : root.getMessage() == null ? "is invalid" : root.getMessage().split("\n")[0];
+    }
+
+    private String json(Object value) {
+        try {
+            return appMapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.komo.sync.run;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.contact.ChangeEvent;
+import io.komo.sync.contact.Contact;
+import io.komo.sync.contact.ContactView;
+import io.komo.sync.delivery.DeadLetter;
+import io.komo.sync.feed.FeedHeaders;
+import io.komo.sync.integration.CompiledIntegration;
+import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.pipeline.OutboundPlan;
+import io.komo.sync.pipeline.OutboundStages;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * Test sync: the first N contacts in the integration's scope, through the real pipeline. A dry run
+ * stops after the plan stage and answers, per contact and field, what would change on the platform;
+ * a live run sends only those N and answers what happened to each.
+ */
+@ApplicationScoped
+public class TestSyncService {
+
+    /** What would happen (dry run) or happened (live) to one contact. */
+    public record ContactOutcome(UUID contactId, String email, String action, String externalId,
+            List<FieldChange> changes, String error) {
+    }
+
+    /** One field of the platform: its value there now (as last agreed) and the value Komo would send. */
+    public record FieldChange(String field, Object from, Object to) {
+    }
+
+    public record Result(String integrationId, boolean dryRun, int contacts, List<ContactOutcome> results) {
+    }
+
+    @Inject
+    IntegrationRoutes integrations;
+
+    @Inject
+    ContactBatches batches;
+
+    @Inject
+    OutboundStages stages;
+
+    @Inject
+    ProducerTemplate producer;
+
+    @Inject
+    ObjectMapper mapper;
+
+    public Result run(String integrationId, int limit, boolean dryRun) {
+        CompiledIntegration integration = integrations.find(integrationId)
+                .orElseThrow(() -> ProblemException.notFound("No integration " + integrationId));
+        if (!integration.definition().directionOrDefault().sendsToExternal()) {
+            throw ProblemException.conflict("Integration " + integrationId + " only receives; a test sync sends Komo contacts out");
+        }
+        List<Contact> chosen = QuarkusTransaction.requiringNew().call(() -> inScope(integration, limit));
+        List<ChangeEvent> events = chosen.stream().map(batches::asChange).toList();
+        OutboundPlan plan = dryRun ? stages.plan(integrationId, 1, events) : QuarkusTransaction.requiringNew().call(() -> send(integrationId, events));
+        return new Result(integrationId, dryRun, chosen.size(), outcomes(chosen, plan, dryRun));
+    }
+
+    private List<Contact> inScope(CompiledIntegration integration, int limit) {
+        List<Contact> chosen = new ArrayList<>();
+        UUID after = null;
+        // Look at a bounded number of contacts, so a filter that matches nobody answers quickly.
+        for (int scanned = 0; chosen.size() < limit && scanned < limit * 100; ) {
+            List<Contact> page = batches.page(after, null, null, Math.max(limit, 100));
+            if (page.isEmpty()) {
+                break;
+            }
+            for (Contact contact : page) {
+                if (chosen.size() < limit && (integration.filter() == null
+                        || integration.filter().matches(mapper.convertValue(ContactView.of(contact), Map.class)))) {
+                    chosen.add(contact);
+                }
+            }
+            scanned += page.size();
+            after = page.get(page.size() - 1).id;
+        }
+        return chosen;
+    }
+
+    private OutboundPlan send(String integrationId, List<ChangeEvent> events) {
+        Exchange result = producer.send("direct:" + integrationId + ".outbound", exchange -> {
+            exchange.getMessage().setBody(events);
+            exchange.getMessage().setHeader(FeedHeaders.ATTEMPT, Integer.MAX_VALUE);
+        });
+        if (result.getException() != null) {
+            throw new ProblemException(io.komo.sync.api.Problem.of(502, "Bad Gateway",
+                    "The test sync could not reach the platform: " + result.getException().getMessage(), List.of()));
+        }
+        return result.getMessage().getBody(OutboundPlan.class);
+    }
+
+    private static List<ContactOutcome> outcomes(List<Contact> chosen, OutboundPlan plan, boolean dryRun) {
+        Map<UUID, OutboundPlan.Planned> planned = new HashMap<>();
+        plan.toSend().forEach(p -> planned.put(p.contactId(), p));
+        Map<UUID, OutboundPlan.Delivered> delivered = new HashMap<>();
+        plan.delivered().forEach(d -> delivered.put(d.planned().contactId(), d));
+        Map<UUID, DeadLetter> failed = new HashMap<>();
+        plan.deadLetters().forEach(d -> failed.put(d.contactId(), d));
+        List<ContactOutcome> outcomes = new ArrayList<>();
+        for (Contact contact : chosen) {
+            OutboundPlan.Planned p = planned.get(contact.id);
+            DeadLetter letter = failed.get(contact.id);
+            if (p == null) {
+                outcomes.add(new ContactOutcome(contact.id, contact.email, letter != null ? "error" : "unchanged", null,
+                        List.of(), letter == null ? null : letter.error()));
+                continue;
+            }
+            String action = p.record().externalId() == null ? "create" : "update";
+            if (!dryRun) {
+                action = letter != null ? "error" : delivered.containsKey(contact.id) ? action + "d" : action;
+            }
+            OutboundPlan.Delivered done = delivered.get(contact.id);
+            outcomes.add(new ContactOutcome(contact.id, contact.email, action,
+                    done != null ? done.externalId() : p.record().externalId(), changes(p),
+                    letter == null ? null : letter.error()));
+        }
+        return outcomes;
+    }
+
+    private static List<FieldChange> changes(OutboundPlan.Planned planned) {
+        List<FieldChange> changes = new ArrayList<>();
+        new LinkedHashMap<>(planned.record().fields()).forEach((field, value) -> {
+            Object before = planned.oldBase().get(field);
+            if (!Objects.equals(before, value)) {
+                changes.add(new FieldChange(field, before, value));
+            }
+        });
+        return changes;
+    }
+}
