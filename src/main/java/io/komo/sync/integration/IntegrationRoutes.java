@@ -33,6 +33,7 @@ public class IntegrationRoutes implements IntegrationRuntime {
     static final String OUTBOUND = "outbound";
     static final String INBOUND_WEBHOOK = "inbound-webhook";
     static final String INBOUND_PROCESS = "inbound-process";
+    static final String SCHEDULE = "schedule";
 
     private final Map<String, CompiledIntegration> running = new ConcurrentHashMap<>();
     /** Route ids this class created from templates; any other route with such an id is an override. */
@@ -76,6 +77,7 @@ public class IntegrationRoutes implements IntegrationRuntime {
             ensureRoute(id, OUTBOUND, "komo-outbound", direction.sendsToExternal());
             ensureRoute(id, INBOUND_WEBHOOK, "komo-inbound-webhook", direction.receivesFromExternal());
             ensureRoute(id, INBOUND_PROCESS, "komo-inbound-process", direction.receivesFromExternal());
+            ensureSchedule(id, definition.triggerOrDefault());
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the routes of integration " + id, e);
         }
@@ -90,12 +92,26 @@ public class IntegrationRoutes implements IntegrationRuntime {
     public synchronized void remove(String integrationId) {
         feed.unsubscribe(feedConsumer(integrationId));
         running.remove(integrationId);
-        for (String stage : new String[] { OUTBOUND, INBOUND_WEBHOOK, INBOUND_PROCESS }) {
+        for (String stage : new String[] { OUTBOUND, INBOUND_WEBHOOK, INBOUND_PROCESS, SCHEDULE }) {
             removeTemplated(integrationId + "." + stage);
         }
     }
 
     private void ensureRoute(String integrationId, String stage, String template, boolean wanted) throws Exception {
+        ensureRoute(integrationId, stage, template, wanted, Map.of());
+    }
+
+    /** A schedule's route is rebuilt on every change: the cron or its time zone may have changed. */
+    private void ensureSchedule(String integrationId, IntegrationDefinition.Trigger trigger) throws Exception {
+        removeTemplated(integrationId + "." + SCHEDULE);
+        boolean scheduled = trigger.schedule() != null && !trigger.schedule().isBlank();
+        ensureRoute(integrationId, SCHEDULE, "komo-schedule", scheduled, !scheduled ? Map.of() : Map.of(
+                "cron", trigger.schedule().trim().replaceAll("\\s+", "+"),
+                "timezone", trigger.timezone() == null || trigger.timezone().isBlank() ? "UTC" : trigger.timezone()));
+    }
+
+    private void ensureRoute(String integrationId, String stage, String template, boolean wanted,
+            Map<String, String> parameters) throws Exception {
         String routeId = integrationId + "." + stage;
         boolean exists = camel.getRoute(routeId) != null;
         if (exists && !templated.contains(routeId)) {
@@ -106,7 +122,10 @@ public class IntegrationRoutes implements IntegrationRuntime {
             return;
         }
         if (!exists) {
-            TemplatedRouteBuilder.builder(camel, template).routeId(routeId).parameter("integrationId", integrationId).add();
+            TemplatedRouteBuilder builder = TemplatedRouteBuilder.builder(camel, template).routeId(routeId)
+                    .parameter("integrationId", integrationId);
+            parameters.forEach(builder::parameter);
+            builder.add();
             templated.add(routeId);
         }
     }

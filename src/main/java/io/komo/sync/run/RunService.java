@@ -81,6 +81,11 @@ public class RunService {
         return RunView.of(run, Instant.now());
     }
 
+    /** The body of an incremental run request, as a schedule sends it. */
+    static JsonNode incremental() {
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("type", RunType.INCREMENTAL.wireName());
+    }
+
     public RunView get(String integrationId, UUID runId) {
         SyncRun run = SyncRun.findById(runId);
         if (run == null || !run.integrationId.equals(integrationId)) {
