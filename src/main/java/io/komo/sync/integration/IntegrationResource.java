@@ -1,0 +1,126 @@
+package io.komo.sync.integration;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.komo.sync.api.Page;
+import io.komo.sync.api.Paging;
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.connector.spi.ConnectorContext;
+import io.komo.sync.connector.spi.ConnectorRegistry;
+import io.komo.sync.connector.spi.FieldDescriptor;
+import io.komo.sync.security.Principal;
+import io.komo.sync.security.RequiresRole;
+import io.komo.sync.security.Role;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Integrations and their lifecycle (API.md § Integrations). Definitions are changed by admins, run by operators. */
+@Path("/api/integrations")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RequiresRole(Role.ADMIN)
+public class IntegrationResource {
+
+    @Inject
+    IntegrationService integrations;
+
+    @Inject
+    DefinitionLoader loader;
+
+    @Inject
+    ConnectorRegistry connectors;
+
+    /** The list page, plus the definition files skipped at start-up so a broken file is not silently missing. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record IntegrationList(List<IntegrationView> items, String nextCursor,
+            List<DefinitionLoader.LoadError> loadErrors) {
+    }
+
+    @GET
+    @RequiresRole(Role.VIEWER)
+    public IntegrationList list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        Page<IntegrationView> page = integrations.list(Paging.limit(limit), cursor == null || cursor.isBlank() ? null : cursor);
+        return new IntegrationList(page.items(), page.nextCursor(), loader.loadErrors());
+    }
+
+    @POST
+    public Response create(JsonNode body, @Context ContainerRequestContext request) {
+        IntegrationView created = integrations.create(body, actor(request));
+        return Response.created(URI.create("/api/integrations/" + created.id())).entity(created).build();
+    }
+
+    @GET
+    @Path("/{id}")
+    @RequiresRole(Role.VIEWER)
+    public IntegrationView get(@PathParam("id") String id) {
+        return integrations.get(id);
+    }
+
+    @PUT
+    @Path("/{id}")
+    public IntegrationView replace(@PathParam("id") String id, JsonNode body, @Context ContainerRequestContext request) {
+        return integrations.replace(id, body, actor(request));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        integrations.delete(id, actor(request));
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/{id}/activate")
+    @RequiresRole(Role.OPERATOR)
+    public IntegrationView activate(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        return integrations.activate(id, actor(request));
+    }
+
+    @POST
+    @Path("/{id}/pause")
+    @RequiresRole(Role.OPERATOR)
+    public IntegrationView pause(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        return integrations.pause(id, actor(request));
+    }
+
+    @POST
+    @Path("/{id}/resume")
+    @RequiresRole(Role.OPERATOR)
+    public IntegrationView resume(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        return integrations.resume(id, actor(request));
+    }
+
+    /** The platform's fields, to map against; asks the platform, so it uses the integration's endpoint and credential. */
+    @GET
+    @Path("/{id}/fields")
+    @RequiresRole(Role.VIEWER)
+    public List<FieldDescriptor> fields(@PathParam("id") String id) {
+        IntegrationDefinition definition = integrations.get(id).definition();
+        return connectors.find(definition.platform())
+                .orElseThrow(() -> ProblemException.notFound("No connector for platform '" + definition.platform()
+                        + "' of integration " + id + " is installed"))
+                .describeFields(new ConnectorContext(definition, Map.of(), Map.of()));
+    }
+
+    private static String actor(ContainerRequestContext request) {
+        Object principal = request.getProperty(Principal.PROPERTY);
+        return principal instanceof Principal p ? p.name() : "unknown";
+    }
+}
