@@ -1,6 +1,7 @@
 package io.komo.sync.integration;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -10,7 +11,12 @@ import io.komo.sync.connector.spi.Connector;
 import io.komo.sync.connector.spi.ConnectorContext;
 import io.komo.sync.connector.spi.ConnectorRegistry;
 import io.komo.sync.feed.EmbeddedChangeFeed;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
@@ -54,6 +60,21 @@ public class IntegrationRoutes implements IntegrationRuntime {
     @ConfigProperty(name = "komo.contacts.default-phone-region")
     String phoneRegion;
 
+    /**
+     * Runs every stored integration at start-up (after the definition files were applied), so a
+     * restart picks up where the last process stopped: cursors and checkpoints are in the database.
+     */
+    void startStored(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 100) StartupEvent start) {
+        List<Integration> stored = QuarkusTransaction.requiringNew().call(() -> Integration.<Integration>listAll());
+        for (Integration integration : stored) {
+            try {
+                apply(DefinitionJson.read(integration.definition), integration.lifecycle());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Integration %s could not be started", integration.id);
+            }
+        }
+    }
+
     public Optional<CompiledIntegration> find(String integrationId) {
         return Optional.ofNullable(running.get(integrationId));
     }
@@ -83,7 +104,10 @@ public class IntegrationRoutes implements IntegrationRuntime {
         }
         if (status == IntegrationStatus.ACTIVE && direction.sendsToExternal()
                 && definition.triggerOrDefault().isRealtime()) {
-            feed.subscribe(new EmbeddedChangeFeed.Subscription(feedConsumer(id), "direct:" + id + "." + OUTBOUND, false));
+            // block=false: were the route missing, the feed must fail at once rather than hold its
+            // thread for direct's 30 s wait while every other consumer starves.
+            feed.subscribe(new EmbeddedChangeFeed.Subscription(feedConsumer(id),
+                    "direct:" + id + "." + OUTBOUND + "?block=false", false));
         }
         LOG.infof("Integration %s (%s, %s) is %s", id, definition.platform(), direction.wireName(), status.wireName());
     }
@@ -127,6 +151,10 @@ public class IntegrationRoutes implements IntegrationRuntime {
             parameters.forEach(builder::parameter);
             builder.add();
             templated.add(routeId);
+            if (camel.isStarted()) {
+                // The supervising route controller starts routes only at context start; later ones are ours to start.
+                camel.getRouteController().startRoute(routeId);
+            }
         }
     }
 

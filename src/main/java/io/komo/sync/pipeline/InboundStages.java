@@ -29,6 +29,8 @@ import io.komo.sync.delivery.DeadLetterStore;
 import io.komo.sync.integration.CompiledIntegration;
 import io.komo.sync.integration.IntegrationDefinition;
 import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.observe.SyncLog;
+import io.komo.sync.observe.SyncLogEntry;
 import io.komo.sync.pipeline.conflict.ManualConflict;
 import io.komo.sync.pipeline.conflict.MergeResolver;
 import io.komo.sync.pipeline.conflict.MergeResult;
@@ -82,6 +84,9 @@ public class InboundStages {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    SyncLog log;
 
     /** Applies the next stored events of an active integration; the number applied. Called by the inbound-process route. */
     public int processStored(@Header(OutboundStages.INTEGRATION) String integrationId) {
@@ -145,6 +150,8 @@ public class InboundStages {
             if (mode != IntegrationDefinition.Mode.UPDATE_ONLY) {
                 ContactService.Saved created = contacts.create(mapper.valueToTree(komo.record()), false);
                 states.save(List.of(new SyncState(integration.id(), created.contact().id(), record.externalId(), incoming, now)));
+                log.append(SyncLogEntry.success(integration.id(), "contact.received.created", created.contact().id(),
+                        record.externalId()));
             }
             return;
         }
@@ -166,10 +173,18 @@ public class InboundStages {
         if (merge.isEmpty()) {
             return; // an echo of our own write, or nothing new
         }
+        String externalIdForLog = record.externalId();
+        List<SyncLogEntry> entries = new ArrayList<>(SyncRecorder.conflictEntries(integration.id(), existing.id,
+                externalIdForLog, merge.decisions()));
         if (!merge.komoWrites().isEmpty()) {
             MappingResult writes = integration.mapper().toKomo(merge.komoWrites());
             contacts.patch(existing.id, mapper.valueToTree(writes.record()));
+            entries.add(SyncLogEntry.success(integration.id(), "contact.received.updated", existing.id, externalIdForLog));
+            merge.komoWrites().forEach((field, value) -> entries.add(SyncLogEntry.fieldChanged(integration.id(),
+                    "field.received", existing.id, externalIdForLog, field,
+                    SyncRecorder.text(base == null ? null : base.get(field)), SyncRecorder.text(value))));
         }
+        log.append(entries);
         for (ManualConflict conflict : merge.manualConflicts()) {
             conflicts.park(integration.id(), existing.id, conflict);
         }

@@ -1,10 +1,17 @@
 package io.komo.sync.pipeline;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
 
 import io.komo.sync.delivery.DeadLetterStore;
 import io.komo.sync.integration.CompiledIntegration;
+import io.komo.sync.observe.SyncLog;
+import io.komo.sync.observe.SyncLogEntry;
+import io.komo.sync.pipeline.conflict.MergeDecision;
+import io.komo.sync.pipeline.conflict.MergeOutcome;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -25,24 +32,57 @@ public class SyncRecorder {
     @Inject
     DeadLetterStore deadLetters;
 
+    @Inject
+    SyncLog log;
+
     public void recordOutbound(CompiledIntegration integration, OutboundPlan plan) {
         Instant now = Instant.now();
         states.save(plan.delivered().stream()
                 .map(d -> new SyncState(integration.id(), d.planned().contactId(), d.externalId(), d.planned().newBase(), now))
                 .toList());
         deadLetters.add(plan.deadLetters());
+        List<SyncLogEntry> entries = new ArrayList<>();
+        for (OutboundPlan.Delivered delivered : plan.delivered()) {
+            OutboundPlan.Planned planned = delivered.planned();
+            String operation = planned.newBase().isEmpty() ? "contact.deleted" : delivered.created() ? "contact.created" : "contact.updated";
+            entries.add(SyncLogEntry.success(integration.id(), operation, planned.contactId(), delivered.externalId()).at(now));
+            planned.record().fields().forEach((field, value) -> {
+                Object old = planned.oldBase().get(field);
+                if (!Objects.equals(old, value)) {
+                    entries.add(SyncLogEntry.fieldChanged(integration.id(), "field.sent", planned.contactId(),
+                            delivered.externalId(), field, text(old), text(value)).at(now));
+                }
+            });
+            entries.addAll(conflictEntries(integration.id(), planned.contactId(), delivered.externalId(), planned.decisions()));
+        }
+        plan.deadLetters().forEach(letter -> entries.add(SyncLogEntry.error(integration.id(), "contact." + letter.stage(),
+                letter.contactId(), null, letter.error()).at(now)));
+        log.append(entries);
         recordHealth(integration, plan.deadLetters().size(), plan.delivered().size());
+    }
+
+    /** Every decision the merge took on a conflict (both sides changed), for the conflict log. */
+    static List<SyncLogEntry> conflictEntries(String integrationId, UUID contactId, String externalId,
+            List<MergeDecision> decisions) {
+        return decisions.stream().filter(d -> d.reason() != null && d.reason().startsWith("conflict"))
+                .map(d -> SyncLogEntry.conflict(integrationId,
+                        d.outcome() == MergeOutcome.PARKED ? "conflict.parked" : "conflict.decided", contactId, externalId,
+                        d.field(), text(d.oldValue()), text(d.newValue()), "rule " + d.rule().wireName() + ": " + d.reason()))
+                .toList();
+    }
+
+    static String text(Object value) {
+        return value == null ? null : value.toString();
     }
 
     void recordHealth(CompiledIntegration integration, int failed, int succeeded) {
         if (failed > 0 && integration.failures().recordFailure()) {
             LOG.warnf("sync.failed: integration %s started failing (%d records dead-lettered)", integration.id(), failed);
+            log.append(List.of(SyncLogEntry.error(integration.id(), "sync.failed", null, null,
+                    failed + " records could not be delivered; see the dead letters")));
         } else if (failed == 0 && succeeded > 0 && integration.failures().recordSuccess()) {
             LOG.infof("Integration %s recovered", integration.id());
         }
     }
 
-    static List<String> fields(OutboundPlan.Planned planned) {
-        return List.copyOf(planned.record().fields().keySet());
-    }
 }
