@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.connector.spi.PreparedCall;
+import io.komo.sync.security.OutboundAddressGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.camel.Exchange;
@@ -24,6 +25,9 @@ public class ConnectorCalls {
     @Inject
     ProducerTemplate producer;
 
+    @Inject
+    OutboundAddressGuard addressGuard;
+
     @ConfigProperty(name = "komo.delivery.connect-timeout-ms", defaultValue = "5000")
     int connectTimeoutMs;
 
@@ -33,6 +37,12 @@ public class ConnectorCalls {
     public CallOutcome send(PreparedCall call) throws Exception {
         URI target = URI.create(call.uri());
         boolean http = "http".equals(target.getScheme()) || "https".equals(target.getScheme());
+        if (http) {
+            // Checked again at send time: a host name may resolve elsewhere now than when it was saved.
+            addressGuard.refusal(call.uri()).ifPresent(reason -> {
+                throw new IllegalArgumentException("Refused outbound address " + target.getHost() + ": " + reason);
+            });
+        }
         String endpoint = http ? httpEndpoint(target) : call.uri();
         Exchange result = producer.send(endpoint, exchange -> {
             exchange.getMessage().setBody(call.body());

@@ -21,6 +21,7 @@ import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import io.komo.sync.security.OutboundAddressGuard;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -46,6 +47,9 @@ public class IntegrationService {
 
     @ConfigProperty(name = "komo.contacts.default-phone-region")
     String defaultPhoneRegion;
+
+    @Inject
+    OutboundAddressGuard addressGuard;
 
     private volatile DefinitionValidator validator;
 
@@ -74,7 +78,7 @@ public class IntegrationService {
     /** A new integration in {@code draft}; 409 when the id is taken. */
     @Transactional
     public IntegrationView create(JsonNode body, String actor) {
-        IntegrationDefinition definition = validator().validate(body, null).orThrow();
+        IntegrationDefinition definition = checkEndpoint(validator().validate(body, null).orThrow());
         if (Integration.findById(definition.id()) != null) {
             throw ProblemException.conflict("An integration with id '" + definition.id() + "' already exists");
         }
@@ -87,8 +91,16 @@ public class IntegrationService {
     @Transactional
     public IntegrationView replace(String id, JsonNode body, String actor) {
         Integration integration = find(id);
-        IntegrationDefinition definition = validator().validate(body, id).orThrow();
+        IntegrationDefinition definition = checkEndpoint(validator().validate(body, id).orThrow());
         return update(integration, definition, actor);
+    }
+
+    /** Definitions from the API may not aim the engine at internal addresses (SSRF) unless allow-listed. */
+    private IntegrationDefinition checkEndpoint(IntegrationDefinition definition) {
+        if (definition.endpoint() != null && definition.endpoint().baseUrl() != null) {
+            addressGuard.check("endpoint.baseUrl", definition.endpoint().baseUrl());
+        }
+        return definition;
     }
 
     @Transactional

@@ -24,7 +24,9 @@ public enum CredentialType {
     API_KEY("api-key", List.of("key"), List.of("header"), Set.of("header")),
     OAUTH2("oauth2", List.of("clientId", "clientSecret"), List.of("refreshToken", "accessToken", "tokenUrl"),
             Set.of("tokenUrl")),
-    HEADERS("headers", List.of(), List.of(), Set.of());
+    HEADERS("headers", List.of(), List.of(), Set.of()),
+    /** A Standard Webhooks signing secret ({@code whsec_<base64>}) for inbound verification and outbound signing. */
+    WEBHOOK_SECRET("webhook-secret", List.of("secret"), List.of(), Set.of());
 
     /** Values shorter than this are masked entirely: showing four characters of them would show too much. */
     static final int SHORTEST_PARTLY_SHOWN = 16;

@@ -1,0 +1,258 @@
+package io.komo.sync.engine;
+
+import static io.komo.sync.engine.WebhookIntegrations.MAPPING;
+import static io.komo.sync.engine.WebhookIntegrations.createActive;
+import static io.komo.sync.engine.WebhookIntegrations.pushSigned;
+import static io.komo.sync.engine.WebhookIntegrations.storeSigningSecret;
+import static io.komo.sync.engine.WebhookIntegrations.uniqueId;
+import static io.komo.sync.testing.Api.createContact;
+import static io.komo.sync.testing.Api.operator;
+import static io.komo.sync.testing.Api.uniqueEmail;
+import static io.komo.sync.testing.Api.viewer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The sync engine end to end on the generic webhook platform, against a loopback fake of the receiver. */
+@QuarkusTest
+class WebhookSyncEndToEndTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private WebhookReceiverFake platform;
+
+    @BeforeEach
+    void startPlatform() {
+        platform = WebhookReceiverFake.start();
+    }
+
+    @AfterEach
+    void stopPlatform() {
+        platform.close();
+    }
+
+    private String endpoint() {
+        return "\"endpoint\": {\"baseUrl\": \"%s\", \"path\": \"/contacts\"}".formatted(platform.baseUrl());
+    }
+
+    private static final String FAST_RETRY = "\"retry\": {\"maxAttempts\": 8, \"initialDelay\": \"100ms\", \"maxDelay\": \"1s\"}";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The records the platform received for one email, in arrival order (batch bodies are arrays). */
+    private List<Map<String, Object>> receivedFor(String email) {
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (WebhookReceiverFake.Received request : platform.received()) {
+            try {
+                JsonNode body = JSON.readTree(request.body());
+                for (JsonNode record : body.isArray() ? body : JSON.createArrayNode().add(body)) {
+                    if (email.equals(record.path("email").asText())) {
+                        records.add(JSON.convertValue(record, Map.class));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new AssertionError("the platform received a body that is not JSON: " + request.body(), e);
+            }
+        }
+        return records;
+    }
+
+    @Test
+    void outboundSendsContactsInScopeAndThenOnlyWhatChanged() {
+        String id = uniqueId("out");
+        createActive(id, """
+                "direction": "outbound", %s, "auth": {"type": "none"}, %s,
+                "scope": {"filter": "tier in ['GOLD','PLATINUM']"}, "mapping": %s""".formatted(endpoint(), FAST_RETRY, MAPPING));
+        String gold = uniqueEmail("gold");
+        String bronze = uniqueEmail("bronze");
+        String goldId = createContact("{\"email\": \"%s\", \"firstName\": \"Ann\", \"tier\": \"GOLD\"}".formatted(gold));
+        createContact("{\"email\": \"%s\", \"firstName\": \"Bob\", \"tier\": \"BRONZE\"}".formatted(bronze));
+
+        await().atMost(WAIT).until(() -> receivedFor(gold).size() == 1);
+        Map<String, Object> sent = receivedFor(gold).get(0);
+        assertThat(sent).containsEntry("first_name", "Ann").containsEntry("tier", "GOLD");
+
+        operator().body("{\"lastName\": \"Lee\"}").patch("/api/contacts/" + goldId).then().statusCode(200);
+        await().atMost(WAIT).until(() -> receivedFor(gold).size() == 2);
+        Map<String, Object> update = receivedFor(gold).get(1);
+        assertThat(update).containsEntry("last_name", "Lee").doesNotContainKey("first_name");
+        assertThat(receivedFor(bronze)).as("a contact outside the scope filter is not sent").isEmpty();
+
+        viewer().queryParam("integration", id).queryParam("contact", goldId).queryParam("type", "success")
+                .get("/api/logs").then().statusCode(200)
+                .body("items.findAll { it.field == 'last_name' }[0].newValue", equalTo("Lee"));
+    }
+
+    @Test
+    void inboundWebhooksAreVerifiedStoredAndAppliedToKomo() {
+        String id = uniqueId("in");
+        String secret = storeSigningSecret(id + "-signing");
+        createActive(id, """
+                "direction": "inbound", %s, "auth": {"type": "none", "secretCredential": "%s-signing"}, "mapping": %s"""
+                .formatted(endpoint(), id, MAPPING));
+        String email = uniqueEmail("pushed");
+        String body = "{\"id\": \"ext-1\", \"email\": \"%s\", \"first_name\": \"Pia\", \"tier\": \"SILVER\"}".formatted(email);
+
+        pushSigned(id, "whsec_" + java.util.Base64.getEncoder().encodeToString("wrong-secret-wrong-secret".getBytes()),
+                body, Instant.now()).then().statusCode(401);
+        pushSigned(id, secret, body, Instant.now().minus(Duration.ofMinutes(10))).then().statusCode(401);
+        io.restassured.RestAssured.given().contentType("application/json").body(body).post("/webhooks/" + id)
+                .then().statusCode(401);
+        pushSigned(id, secret, body, Instant.now()).then().statusCode(202);
+
+        await().atMost(WAIT).untilAsserted(() -> viewer().queryParam("email", email).get("/api/contacts").then()
+                .body("items.size()", equalTo(1)).body("items[0].firstName", equalTo("Pia"))
+                .body("items[0].tier", equalTo("SILVER")));
+    }
+
+    @Test
+    void bidirectionalSyncDoesNotPingPongOverAHundredRoundTrips() {
+        String id = uniqueId("bi");
+        String secret = storeSigningSecret(id + "-signing");
+        createActive(id, """
+                "direction": "bidirectional", %s, "auth": {"type": "none", "secretCredential": "%s-signing"}, %s,
+                "mapping": %s""".formatted(endpoint(), id, FAST_RETRY, MAPPING));
+        String email = uniqueEmail("pingpong");
+        String contactId = createContact("{\"email\": \"%s\", \"firstName\": \"Round0\"}".formatted(email));
+        await().atMost(WAIT).until(() -> receivedFor(email).size() == 1);
+
+        for (int round = 1; round <= 100; round++) {
+            // Komo changes a field; the platform receives it and, like real platforms do, echoes its new state back.
+            operator().body("{\"firstName\": \"Round%d\"}".formatted(round)).patch("/api/contacts/" + contactId)
+                    .then().statusCode(200);
+            int expected = round + 1;
+            await().atMost(WAIT).until(() -> receivedFor(email).size() >= expected);
+            pushSigned(id, secret, "{\"id\": \"ext-pp\", \"email\": \"%s\", \"first_name\": \"Round%d\"}"
+                    .formatted(email, round), Instant.now()).then().statusCode(202);
+        }
+        // The last echo is applied (or dropped) within a few feed polls; then nothing more may be sent.
+        await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> viewer()
+                .queryParam("integration", id).queryParam("contact", contactId).get("/api/logs").then().statusCode(200));
+        assertThat(receivedFor(email)).as("one outbound call per Komo change, none for echoes").hasSize(101);
+        viewer().get("/api/contacts/" + contactId).then().body("firstName", equalTo("Round100"));
+    }
+
+    @Test
+    void conflictsAreDecidedByEachFieldsRule() {
+        String id = uniqueId("rules");
+        String secret = storeSigningSecret(id + "-signing");
+        // Not real time: Komo's changes wait, so both sides change the same fields before they meet.
+        createActive(id, """
+                "direction": "bidirectional", %s, "auth": {"type": "none", "secretCredential": "%s-signing"},
+                "trigger": {"realtime": false}, "sourceOfTruth": "komo",
+                "mapping": %s,
+                "conflicts": {"default": "two-way", "fields": {"firstName": "prefer-komo", "lastName": "prefer-external",
+                              "tier": "manual"}}""".formatted(endpoint(), id, MAPPING));
+        String email = uniqueEmail("rules");
+        pushSigned(id, secret, "{\"id\": \"ext-r\", \"email\": \"%s\", \"first_name\": \"A\", \"last_name\": \"B\", \"tier\": \"SILVER\"}"
+                .formatted(email), Instant.now()).then().statusCode(202);
+        await().atMost(WAIT).untilAsserted(() -> viewer().queryParam("email", email).get("/api/contacts").then()
+                .body("items.size()", equalTo(1)));
+        String contactId = viewer().queryParam("email", email).get("/api/contacts").jsonPath().getString("items[0].id");
+
+        operator().body("{\"firstName\": \"KomoFirst\", \"lastName\": \"KomoLast\", \"tier\": \"GOLD\"}")
+                .patch("/api/contacts/" + contactId).then().statusCode(200);
+        pushSigned(id, secret, "{\"id\": \"ext-r\", \"email\": \"%s\", \"first_name\": \"ExtFirst\", \"last_name\": \"ExtLast\", \"tier\": \"PLATINUM\"}"
+                .formatted(email), Instant.now()).then().statusCode(202);
+
+        await().atMost(WAIT).untilAsserted(() -> viewer().get("/api/contacts/" + contactId).then()
+                .body("firstName", equalTo("KomoFirst")).body("lastName", equalTo("ExtLast")).body("tier", equalTo("GOLD")));
+        viewer().queryParam("integration", id).queryParam("type", "conflict").get("/api/logs").then().statusCode(200)
+                .body("items.field", org.hamcrest.Matchers.hasItems("first_name", "last_name", "tier"));
+    }
+
+    @Test
+    void pausedChangesQueueAndResumeDeliversEachContactsFinalStateInOrder() {
+        String id = uniqueId("pause");
+        createActive(id, """
+                "direction": "outbound", %s, "auth": {"type": "none"}, "batchSize": 100, %s, "mapping": %s"""
+                .formatted(endpoint(), FAST_RETRY, MAPPING));
+        operator().post("/api/integrations/" + id + "/pause").then().statusCode(200);
+        String prefix = uniqueId("q");
+        for (int round = 0; round < 10; round++) {
+            StringBuilder bulk = new StringBuilder("{\"contacts\": [");
+            for (int i = 0; i < 100; i++) {
+                bulk.append(i == 0 ? "" : ",").append("{\"email\": \"%s.%d@example.com\", \"lastName\": \"v%02d\"}"
+                        .formatted(prefix, i, round));
+            }
+            operator().body(bulk + "]}").post("/api/contacts/bulk?merge=true").then().statusCode(200)
+                    .body("failed", equalTo(0));
+        }
+        assertThat(platform.received()).as("nothing is sent while paused").isEmpty();
+
+        operator().post("/api/integrations/" + id + "/resume").then().statusCode(200);
+        await().atMost(WAIT).until(() -> {
+            for (int i = 0; i < 100; i++) {
+                List<Map<String, Object>> got = receivedFor(prefix + "." + i + "@example.com");
+                if (got.isEmpty() || !"v09".equals(got.get(got.size() - 1).get("last_name"))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        for (int i = 0; i < 100; i++) {
+            List<String> versions = receivedFor(prefix + "." + i + "@example.com").stream()
+                    .map(b -> (String) b.get("last_name")).toList();
+            assertThat(versions).as("contact %d's versions arrive in order", i).isSorted();
+        }
+    }
+
+    @Test
+    void failuresAndThrottlingAreRetriedAndLoseNothing() {
+        String id = uniqueId("faults");
+        createActive(id, """
+                "direction": "outbound", %s, "auth": {"type": "none"}, %s, "mapping": %s"""
+                .formatted(endpoint(), FAST_RETRY, MAPPING));
+        platform.answer(500, 3).throttle(1, 2).delay(Duration.ofSeconds(3), 1);
+        List<String> emails = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            emails.add(uniqueEmail("fault" + i));
+            createContact("{\"email\": \"%s\", \"firstName\": \"F%d\"}".formatted(emails.get(i), i));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> emails.stream().allMatch(e -> !receivedFor(e).isEmpty()));
+        Map<String, Integer> deadLetters = new HashMap<>();
+        viewer().queryParam("integration", id).get("/api/dead-letters").jsonPath().getList("items.contactId")
+                .forEach(c -> deadLetters.merge(String.valueOf(c), 1, Integer::sum));
+        assertThat(deadLetters).as("nothing was given up").isEmpty();
+    }
+
+    @Test
+    void aPermanentRejectionIsDeadLetteredAndReplaysAfterTheFix() {
+        String id = uniqueId("dlq");
+        createActive(id, """
+                "direction": "outbound", %s, "auth": {"type": "none"}, %s, "mapping": %s"""
+                .formatted(endpoint(), FAST_RETRY, MAPPING));
+        platform.answer(400, "{\"error\": \"first_name is required\"}", 1);
+        String email = uniqueEmail("rejected");
+        String contactId = createContact("{\"email\": \"%s\"}".formatted(email));
+
+        await().atMost(WAIT).until(() -> !viewer().queryParam("integration", id).get("/api/dead-letters")
+                .jsonPath().getList("items").isEmpty());
+        JsonPath letter = viewer().queryParam("integration", id).get("/api/dead-letters").jsonPath();
+        assertThat(letter.getString("items[0].contactId")).isEqualTo(contactId);
+        assertThat(letter.getString("items[0].error")).contains("first_name is required");
+        assertThat(letter.getString("items[0].routeId")).isEqualTo(id + ".outbound");
+
+        operator().body("{\"firstName\": \"Fixed\"}").patch("/api/contacts/" + contactId).then().statusCode(200);
+        await().atMost(WAIT).until(() -> receivedFor(email).stream().anyMatch(b -> "Fixed".equals(b.get("first_name"))));
+        operator().post("/api/dead-letters/" + letter.getString("items[0].id") + "/replay").then().statusCode(200);
+        viewer().get("/api/dead-letters/" + letter.getString("items[0].id")).then().body("status", equalTo("replayed"));
+    }
+}
