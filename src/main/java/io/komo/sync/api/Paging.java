@@ -13,6 +13,11 @@ public final class Paging {
     private Paging() {
     }
 
+    /** A free-text filter: blank means "any" (null). */
+    public static String textParam(String raw) {
+        return raw == null || raw.isBlank() ? null : raw;
+    }
+
     public static int limit(String raw) {
         if (raw == null || raw.isBlank()) {
             return DEFAULT_LIMIT;

@@ -56,8 +56,8 @@ public class ContactResource {
     public Page<ContactView> search(@QueryParam("email") String email, @QueryParam("tier") String tier,
             @QueryParam("list") String list, @QueryParam("updatedSince") String updatedSince,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        return contacts.search(new ContactService.Search(blankToNull(email), blankToNull(tier), blankToNull(list),
-                Paging.instantParam("updatedSince", updatedSince)), Paging.limit(limit), Paging.uuidParam("cursor", cursor));
+        return contacts.search(new ContactService.Search(Paging.textParam(email), Paging.textParam(tier),
+                Paging.textParam(list), Paging.instantParam("updatedSince", updatedSince)), Paging.limit(limit), Paging.uuidParam("cursor", cursor));
     }
 
     @PUT
@@ -91,9 +91,5 @@ public class ContactResource {
         records.forEach(list::add);
         boolean mergeAll = merge || (body.isObject() && body.path("merge").asBoolean(false));
         return contacts.bulk(list, mergeAll);
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
     }
 }

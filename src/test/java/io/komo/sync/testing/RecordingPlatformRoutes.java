@@ -1,0 +1,29 @@
+package io.komo.sync.testing;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+/** The "platform" behind {@link RecordingTestConnector}: records each upsert and answers like an HTTP API. */
+@ApplicationScoped
+public class RecordingPlatformRoutes extends RouteBuilder {
+
+    public static final String ENDPOINT = "direct:test.recording-platform";
+
+    @Inject
+    RecordingTestConnector connector;
+
+    @Override
+    public void configure() {
+        from(ENDPOINT).routeId("test.recording-platform").process(exchange -> {
+            String body = exchange.getMessage().getBody(String.class);
+            boolean fail = body.contains(RecordingTestConnector.FAIL_500);
+            if (!fail) {
+                connector.receive(body);
+            }
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, fail ? 500 : 200);
+            exchange.getMessage().setBody(fail ? "{\"error\":\"test platform down\"}" : "{\"ok\":true}");
+        });
+    }
+}

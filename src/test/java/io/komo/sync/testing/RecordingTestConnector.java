@@ -1,0 +1,124 @@
+package io.komo.sync.testing;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.komo.sync.connector.spi.CallOutcome;
+import io.komo.sync.connector.spi.ChangedPage;
+import io.komo.sync.connector.spi.Connector;
+import io.komo.sync.connector.spi.ConnectorContext;
+import io.komo.sync.connector.spi.ConnectorDefaults;
+import io.komo.sync.connector.spi.FieldDescriptor;
+import io.komo.sync.connector.spi.InboundRecord;
+import io.komo.sync.connector.spi.InboundWebhook;
+import io.komo.sync.connector.spi.OutboundRecord;
+import io.komo.sync.connector.spi.PreparedCall;
+import io.komo.sync.connector.spi.RecordResult;
+import io.komo.sync.connector.spi.WebhookVerdict;
+import io.komo.sync.delivery.ErrorClassifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * A platform for tests, {@code test-recording}: upserts go to {@link RecordingPlatformRoutes#ENDPOINT}
+ * (through the engine's {@code ConnectorCalls}, as real calls do), which records what arrived. Its
+ * records are matched by email; keys containing {@link #REJECT} are refused per record (permanently),
+ * and a batch containing {@link #FAIL_500} makes the platform answer HTTP 500 (retryable).
+ */
+@ApplicationScoped
+public class RecordingTestConnector implements Connector {
+
+    public static final String PLATFORM = "test-recording";
+    public static final String REJECT = "reject";
+    public static final String FAIL_500 = "fail500";
+    private static final TypeReference<List<OutboundRecord>> RECORDS = new TypeReference<>() {
+    };
+
+    private final List<OutboundRecord> received = new CopyOnWriteArrayList<>();
+    private final ErrorClassifier classifier = ErrorClassifier.generic(Clock.systemUTC());
+
+    @Inject
+    ObjectMapper mapper;
+
+    /** Every record the platform has been sent, oldest first. */
+    public List<OutboundRecord> received() {
+        return List.copyOf(received);
+    }
+
+    void receive(String body) throws JsonProcessingException {
+        received.addAll(mapper.readValue(body, RECORDS));
+    }
+
+    @Override
+    public String platform() {
+        return PLATFORM;
+    }
+
+    @Override
+    public ConnectorDefaults defaults() {
+        return new ConnectorDefaults(100, 1000, 1, null, "email");
+    }
+
+    @Override
+    public PreparedCall upsert(ConnectorContext context, List<OutboundRecord> batch) {
+        try {
+            return new PreparedCall("POST", RecordingPlatformRoutes.ENDPOINT, null, mapper.writeValueAsString(batch));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public List<RecordResult> upsertResults(ConnectorContext context, List<OutboundRecord> batch, CallOutcome outcome) {
+        return batch.stream().map(record -> record.key() != null && record.key().contains(REJECT)
+                ? RecordResult.failed("the test platform rejects " + record.key(), false)
+                : RecordResult.ok(record.externalId() != null ? record.externalId() : "ext-" + record.contactId(),
+                        record.externalId() == null))
+                .toList();
+    }
+
+    @Override
+    public ErrorClassifier errorClassifier() {
+        return classifier;
+    }
+
+    @Override
+    public List<FieldDescriptor> describeFields(ConnectorContext context) {
+        return List.of();
+    }
+
+    @Override
+    public PreparedCall connectionTest(ConnectorContext context) {
+        throw new UnsupportedOperationException("not needed by the tests");
+    }
+
+    @Override
+    public PreparedCall delete(ConnectorContext context, OutboundRecord record) {
+        throw new UnsupportedOperationException("not needed by the tests");
+    }
+
+    @Override
+    public PreparedCall readChangedSince(ConnectorContext context, String cursor, int pageSize) {
+        throw new UnsupportedOperationException("not needed by the tests");
+    }
+
+    @Override
+    public ChangedPage changedPage(ConnectorContext context, CallOutcome outcome) {
+        throw new UnsupportedOperationException("not needed by the tests");
+    }
+
+    @Override
+    public WebhookVerdict verifyWebhook(ConnectorContext context, InboundWebhook webhook) {
+        throw new UnsupportedOperationException("not needed by the tests");
+    }
+
+    @Override
+    public List<InboundRecord> parseWebhook(ConnectorContext context, InboundWebhook webhook) {
+        throw new UnsupportedOperationException("not needed by the tests");
+    }
+}
