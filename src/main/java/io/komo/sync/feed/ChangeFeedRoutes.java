@@ -4,15 +4,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.camel.builder.RouteBuilder;
 
-/** The change feed's routes: only the relay of the configured mode is started. */
+/** The Kafka relay's routes, in kafka mode. */
 @ApplicationScoped
 public class ChangeFeedRoutes extends RouteBuilder {
 
     @Inject
     ChangeFeedConfig config;
-
-    @Inject
-    EmbeddedChangeFeed embeddedFeed;
 
     @Inject
     KafkaChangeRelay kafkaRelay;
@@ -28,10 +25,7 @@ public class ChangeFeedRoutes extends RouteBuilder {
                     .routeId("change-feed.kafka-publish")
                     .to("kafka:{{komo.feed.kafka.topic}}?requestRequiredAcks=all&enableIdempotence=true")
                     .id("change-feed.kafka-publish.to-topic");
-        } else {
-            from("timer:change-feed.embedded-relay?delay=0&period={{komo.feed.poll-interval}}")
-                    .routeId("change-feed.embedded-relay")
-                    .bean(embeddedFeed, "relay").id("change-feed.embedded-relay.deliver-batches");
         }
+        // In embedded mode every consumer gets its own relay route when it subscribes (EmbeddedChangeFeed).
     }
 }

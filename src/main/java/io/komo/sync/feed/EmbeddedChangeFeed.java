@@ -17,8 +17,10 @@ import io.komo.sync.contact.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,8 +33,11 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class EmbeddedChangeFeed {
 
-    /** A consumer of the feed: where its events go and where it starts when it has no cursor yet. */
-    public record Subscription(String consumer, String endpointUri, boolean fromBeginning) {
+    /**
+     * A consumer of the feed: where its events go, where it starts when it has no cursor yet, and the id
+     * of the route that relays to it ({@code <integration-id>.feed}).
+     */
+    public record Subscription(String consumer, String endpointUri, boolean fromBeginning, String routeId) {
     }
 
     private static final Logger LOG = Logger.getLogger(EmbeddedChangeFeed.class);
@@ -56,40 +61,91 @@ public class EmbeddedChangeFeed {
     @Inject
     ChangeFeedConfig config;
 
+    @Inject
+    CamelContext camel;
+
     /**
      * Starts delivering to a consumer. Its cursor is created here, before this returns, so "from now"
      * means every change committed after the call; an existing cursor is kept (a restart resumes).
      */
     public void subscribe(Subscription subscription) {
         QuarkusTransaction.requiringNew().run(() -> createCursor(subscription));
-        subscriptions.put(subscription.consumer(), subscription);
+        Subscription previous = subscriptions.put(subscription.consumer(), subscription);
+        if (previous != null) {
+            removeRoute(previous.routeId());
+        }
+        addRoute(subscription);
     }
 
     public void unsubscribe(String consumer) {
-        subscriptions.remove(consumer);
+        Subscription removed = subscriptions.remove(consumer);
         backoffs.remove(consumer);
+        if (removed != null) {
+            removeRoute(removed.routeId());
+        }
     }
 
-    /** One pass over every consumer that is not backing off; the number of events delivered. Called by the relay route. */
-    public int relay() {
-        int delivered = 0;
-        for (Subscription subscription : subscriptions.values()) {
-            Backoff backoff = backoffs.get(subscription.consumer());
-            if (backoff != null && Instant.now().isBefore(backoff.until())) {
-                continue;
+    /**
+     * One relay route per consumer, so a slow or failing platform holds up only its own integration,
+     * and each integration's feed shows in the management console under its own id.
+     */
+    private void addRoute(Subscription subscription) {
+        try {
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("timer:" + subscription.routeId() + "?delay=0&period=" + config.pollInterval())
+                            .routeId(subscription.routeId())
+                            .bean(EmbeddedChangeFeed.this, "relay(" + quote(subscription.consumer()) + ")")
+                            .id(subscription.routeId() + ".deliver-batch");
+                }
+            });
+            if (camel.isStarted() && !camel.getRouteController().getRouteStatus(subscription.routeId()).isStarted()) {
+                camel.getRouteController().startRoute(subscription.routeId());
             }
-            try {
-                delivered += QuarkusTransaction.requiringNew().call(() -> deliverBatch(subscription, backoff));
-                backoffs.remove(subscription.consumer());
-            } catch (ChangeFeedDeliveryException e) {
-                int attempts = backoff == null ? 1 : backoff.attempts() + 1;
-                Duration delay = e.retryAfter() != null ? e.retryAfter() : Duration.ofMillis(Math.min(60_000, 100L << Math.min(attempts, 10)));
-                backoffs.put(subscription.consumer(), new Backoff(attempts, Instant.now().plus(delay)));
-                LOG.warnf("Consumer %s failed on a batch (attempt %d), retrying in %s: %s", subscription.consumer(),
-                        attempts, delay, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
-            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the feed route of " + subscription.consumer(), e);
         }
-        return delivered;
+    }
+
+    private void removeRoute(String routeId) {
+        try {
+            if (camel.getRoute(routeId) != null) {
+                camel.getRouteController().stopRoute(routeId);
+                camel.removeRoute(routeId);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not stop the feed route " + routeId, e);
+        }
+    }
+
+    private static String quote(String text) {
+        return "'" + text.replace("'", "") + "'";
+    }
+
+    /** Delivers the consumer's next batch unless it is backing off; the number of events delivered. Called by its feed route. */
+    public int relay(String consumer) {
+        Subscription subscription = subscriptions.get(consumer);
+        if (subscription == null) {
+            return 0;
+        }
+        Backoff backoff = backoffs.get(consumer);
+        if (backoff != null && Instant.now().isBefore(backoff.until())) {
+            return 0;
+        }
+        try {
+            int delivered = QuarkusTransaction.requiringNew().call(() -> deliverBatch(subscription, backoff));
+            backoffs.remove(consumer);
+            return delivered;
+        } catch (ChangeFeedDeliveryException e) {
+            int attempts = backoff == null ? 1 : backoff.attempts() + 1;
+            Duration delay = e.retryAfter() != null ? e.retryAfter()
+                    : Duration.ofMillis(Math.min(60_000, 100L << Math.min(attempts, 10)));
+            backoffs.put(consumer, new Backoff(attempts, Instant.now().plus(delay)));
+            LOG.warnf("Consumer %s failed on a batch (attempt %d), retrying in %s: %s", consumer, attempts, delay,
+                    e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            return 0;
+        }
     }
 
     /**

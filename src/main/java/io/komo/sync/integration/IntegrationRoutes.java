@@ -107,7 +107,7 @@ public class IntegrationRoutes implements IntegrationRuntime {
             // block=false: were the route missing, the feed must fail at once rather than hold its
             // thread for direct's 30 s wait while every other consumer starves.
             feed.subscribe(new EmbeddedChangeFeed.Subscription(feedConsumer(id),
-                    "direct:" + id + "." + OUTBOUND + "?block=false", false));
+                    "direct:" + id + "." + OUTBOUND + "?block=false", false, id + ".feed"));
         }
         LOG.infof("Integration %s (%s, %s) is %s", id, definition.platform(), direction.wireName(), status.wireName());
     }

@@ -190,7 +190,24 @@ public class InboundStages {
         }
         String externalId = record.externalId() != null ? record.externalId()
                 : state.map(SyncState::externalId).orElse(null);
-        states.save(List.of(new SyncState(integration.id(), existing.id, externalId, merge.newBase(), now)));
+        states.save(List.of(new SyncState(integration.id(), existing.id, externalId, agreedBase(base, merge), now)));
+    }
+
+    /**
+     * The merge's new base, except where Komo's value still has to reach the platform (Komo changed, or
+     * won a conflict): there the old base stays, so the outbound side sees the difference and sends it.
+     * Claiming agreement there would silently drop a Komo change that is waiting in the feed.
+     */
+    private static Map<String, Object> agreedBase(Map<String, Object> base, MergeResult merge) {
+        Map<String, Object> agreed = new LinkedHashMap<>(merge.newBase());
+        merge.externalWrites().keySet().forEach(field -> {
+            if (base != null && base.containsKey(field)) {
+                agreed.put(field, base.get(field));
+            } else {
+                agreed.remove(field);
+            }
+        });
+        return agreed;
     }
 
     /**

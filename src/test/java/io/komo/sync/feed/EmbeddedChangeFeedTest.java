@@ -47,7 +47,7 @@ class EmbeddedChangeFeedTest {
 
     @Test
     void everyChangeReachesTheConsumerOnceInOrderAndTheCursorFollows() throws Exception {
-        feed.subscribe(new EmbeddedChangeFeed.Subscription(consumer, FeedProbe.ENDPOINT, false));
+        feed.subscribe(new EmbeddedChangeFeed.Subscription(consumer, FeedProbe.ENDPOINT, false, consumer + ".feed"));
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             ids.add(createContact("{\"email\": \"%s\"}".formatted(uniqueEmail("feed" + i))));
@@ -73,7 +73,7 @@ class EmbeddedChangeFeedTest {
 
     @Test
     void aFailingConsumerGetsTheSameEventsAgainAndNothingIsLost() throws Exception {
-        feed.subscribe(new EmbeddedChangeFeed.Subscription(consumer, FeedProbe.ENDPOINT, false));
+        feed.subscribe(new EmbeddedChangeFeed.Subscription(consumer, FeedProbe.ENDPOINT, false, consumer + ".feed"));
         assertThat(cursorExists()).as("the cursor exists once subscribe returns").isTrue();
         long before = cursor();
         probe.failuresToInject.set(3);

@@ -29,7 +29,7 @@ class HealthAndMetricsTest {
     void prometheusShowsEveryRouteWithItsStats() {
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("camel_exchanges_total"))
-                .body(containsString("routeId=\"change-feed.embedded-relay\""))
+                .body(containsString("routeId=\"sync-runs.executor\""))
                 .body(containsString("http_server_requests"));
     }
 
