@@ -46,6 +46,8 @@ public class TestSyncService {
     public record Result(String integrationId, boolean dryRun, int contacts, List<ContactOutcome> results) {
     }
 
+    private static final int MAX_SCANNED = 200_000;
+
     @Inject
     IntegrationRoutes integrations;
 
@@ -76,9 +78,9 @@ public class TestSyncService {
     private List<Contact> inScope(CompiledIntegration integration, int limit) {
         List<Contact> chosen = new ArrayList<>();
         UUID after = null;
-        // Look at a bounded number of contacts, so a filter that matches nobody answers quickly.
-        for (int scanned = 0; chosen.size() < limit && scanned < limit * 100; ) {
-            List<Contact> page = batches.page(after, null, null, Math.max(limit, 100));
+        // Look at a bounded number of contacts, so a filter that matches nobody still answers in seconds.
+        for (int scanned = 0; chosen.size() < limit && scanned < MAX_SCANNED; ) {
+            List<Contact> page = batches.page(after, null, null, 1000);
             if (page.isEmpty()) {
                 break;
             }
