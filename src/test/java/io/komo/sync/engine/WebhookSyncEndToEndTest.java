@@ -176,6 +176,21 @@ class WebhookSyncEndToEndTest {
                 .body("firstName", equalTo("KomoFirst")).body("lastName", equalTo("ExtLast")).body("tier", equalTo("GOLD")));
         viewer().queryParam("integration", id).queryParam("type", "conflict").get("/api/logs").then().statusCode(200)
                 .body("items.field", org.hamcrest.Matchers.hasItems("first_name", "last_name", "tier"));
+
+        // The manual field waits for a person, with both values shown; resolving applies the choice to both sides.
+        JsonPath queue = viewer().queryParam("integration", id).queryParam("status", "open").get("/api/conflicts").jsonPath();
+        assertThat(queue.getList("items")).hasSize(1);
+        assertThat(queue.getString("items[0].field")).isEqualTo("tier");
+        assertThat(queue.getString("items[0].komoValue")).isEqualTo("GOLD");
+        assertThat(queue.getString("items[0].externalValue")).isEqualTo("PLATINUM");
+        int before = receivedFor(email).size();
+        operator().body("{\"winner\": \"external\"}").post("/api/conflicts/" + queue.getString("items[0].id") + "/resolve")
+                .then().statusCode(200);
+        viewer().get("/api/contacts/" + contactId).then().body("tier", equalTo("PLATINUM"));
+        await().atMost(WAIT).until(() -> receivedFor(email).size() > before);
+        assertThat(receivedFor(email).get(receivedFor(email).size() - 1)).containsEntry("tier", "PLATINUM");
+        viewer().queryParam("integration", id).queryParam("status", "open").get("/api/conflicts").then()
+                .body("items.size()", equalTo(0));
     }
 
     @Test
