@@ -2,7 +2,6 @@ package io.komo.sync.integration;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.komo.sync.api.Page;
 import io.komo.sync.api.Paging;
 import io.komo.sync.api.ProblemException;
-import io.komo.sync.connector.spi.ConnectorContext;
 import io.komo.sync.connector.spi.ConnectorRegistry;
 import io.komo.sync.connector.spi.FieldDescriptor;
 import io.komo.sync.security.Principal;
@@ -116,8 +114,32 @@ public class IntegrationResource {
         return connectors.find(definition.platform())
                 .orElseThrow(() -> ProblemException.notFound("No connector for platform '" + definition.platform()
                         + "' of integration " + id + " is installed"))
-                .describeFields(new ConnectorContext(definition, Map.of(), Map.of()));
+                .describeFields(contexts.forDefinition(definition));
     }
+
+    /** The dashboard's view: state, health indicator, last sync, records today and in total, errors, success rate. */
+    @GET
+    @Path("/{id}/status")
+    @RequiresRole(Role.VIEWER)
+    public IntegrationHealth.Status status(@PathParam("id") String id) {
+        integrations.get(id);
+        return health.status(id);
+    }
+
+    /** Checks credentials and permissions against the platform with one authenticated call. */
+    @POST
+    @Path("/{id}/connection-test")
+    @RequiresRole(Role.OPERATOR)
+    public IntegrationHealth.ConnectionTest connectionTest(@PathParam("id") String id) {
+        integrations.get(id);
+        return health.testConnection(id);
+    }
+
+    @Inject
+    IntegrationHealth health;
+
+    @Inject
+    ConnectorContexts contexts;
 
     private static String actor(ContainerRequestContext request) {
         Object principal = request.getProperty(Principal.PROPERTY);

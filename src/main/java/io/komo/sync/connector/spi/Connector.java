@@ -27,6 +27,11 @@ public interface Connector {
     /** A cheap authenticated call that proves credentials and permissions ({@code connection-test}). */
     PreparedCall connectionTest(ConnectorContext context);
 
+    /** Whether the answer to {@link #connectionTest} shows working credentials; by default any 2xx. */
+    default boolean acceptsConnectionTest(CallOutcome outcome) {
+        return outcome.isSuccess();
+    }
+
     /** Creates or updates up to {@link ConnectorDefaults#batchSize()} records in as few calls as the platform allows. */
     PreparedCall upsert(ConnectorContext context, List<OutboundRecord> batch);
 

@@ -90,6 +90,11 @@ public class WebhookConnector implements Connector {
         return List.of();
     }
 
+    @Override
+    public boolean acceptsConnectionTest(CallOutcome outcome) {
+        return connectionTestPassed(outcome);
+    }
+
     /** {@code GET <baseUrl>} with the auth headers; judge the answer with {@link #connectionTestPassed}. */
     @Override
     public PreparedCall connectionTest(ConnectorContext context) {

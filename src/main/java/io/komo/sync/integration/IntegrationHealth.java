@@ -1,0 +1,98 @@
+package io.komo.sync.integration;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+import javax.sql.DataSource;
+
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.connector.spi.CallOutcome;
+import io.komo.sync.delivery.Classification;
+import io.komo.sync.delivery.ConnectorCalls;
+import io.komo.sync.delivery.FailureStateTracker;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * What the Syncs dashboard shows of an integration (spec: Sync Status Dashboard, Monitoring Syncs),
+ * computed from the sync log and the dead letters, and the connection test.
+ */
+@ApplicationScoped
+public class IntegrationHealth {
+
+    /** The health indicator: healthy, warning (errors today), error (failing now), inactive (not active). */
+    public record Status(String id, String state, String connection, String health, Instant lastSync,
+            long recordsToday, long recordsTotal, long errorsToday, long errorsTotal, Double successRate,
+            long openDeadLetters, long openConflicts) {
+    }
+
+    public record ConnectionTest(boolean connected, int status, String detail) {
+    }
+
+    @Inject
+    IntegrationRoutes integrations;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    ConnectorCalls calls;
+
+    public Status status(String id) {
+        CompiledIntegration integration = integrations.find(id)
+                .orElseThrow(() -> ProblemException.notFound("No integration " + id));
+        Instant today = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
+        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement("""
+                SELECT max(at) FILTER (WHERE type = 'success'),
+                       count(*) FILTER (WHERE type = 'success' AND operation LIKE 'contact.%' AND at >= ?),
+                       count(*) FILTER (WHERE type = 'success' AND operation LIKE 'contact.%'),
+                       count(*) FILTER (WHERE type = 'error' AND at >= ?),
+                       count(*) FILTER (WHERE type = 'error'),
+                       (SELECT count(*) FROM dead_letter WHERE integration_id = ? AND status = 'open'),
+                       (SELECT count(*) FROM conflict WHERE integration_id = ? AND status = 'open')
+                FROM sync_log WHERE integration_id = ?""")) {
+            read.setTimestamp(1, Timestamp.from(today));
+            read.setTimestamp(2, Timestamp.from(today));
+            read.setString(3, id);
+            read.setString(4, id);
+            read.setString(5, id);
+            try (ResultSet rs = read.executeQuery()) {
+                rs.next();
+                Timestamp last = rs.getTimestamp(1);
+                long total = rs.getLong(3);
+                long errors = rs.getLong(5);
+                boolean failing = integration.failures().state() == FailureStateTracker.State.FAILING;
+                String health = !integration.isActive() ? "inactive" : failing ? "error"
+                        : rs.getLong(4) > 0 || rs.getLong(6) > 0 ? "warning" : "healthy";
+                return new Status(id, integration.status().wireName(), failing ? "disconnected" : "connected", health,
+                        last == null ? null : last.toInstant(), rs.getLong(2), total, rs.getLong(4), errors,
+                        total + errors == 0 ? null : Math.round(total * 1000.0 / (total + errors)) / 10.0,
+                        rs.getLong(6), rs.getLong(7));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the status of " + id, e);
+        }
+    }
+
+    /** One authenticated call to the platform; the answer says whether credentials and permissions work. */
+    public ConnectionTest testConnection(String id) {
+        CompiledIntegration integration = integrations.find(id)
+                .orElseThrow(() -> ProblemException.notFound("No integration " + id));
+        try {
+            CallOutcome outcome = calls.send(integration.connector().connectionTest(integration.context()));
+            boolean ok = integration.connector().acceptsConnectionTest(outcome);
+            Classification failure = ok ? null : integration.connector().errorClassifier().classify(outcome.asHttpOutcome());
+            return new ConnectionTest(ok, outcome.status(), ok ? "The platform answered " + outcome.status()
+                    : failure.kind() == Classification.Kind.AUTH ? "Authentication failed: check the credential and its permissions"
+                            : failure.reason());
+        } catch (Exception e) {
+            return new ConnectionTest(false, 0, "The platform could not be reached: " + e.getMessage());
+        }
+    }
+}
