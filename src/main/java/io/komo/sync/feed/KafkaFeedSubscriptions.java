@@ -110,6 +110,9 @@ public class KafkaFeedSubscriptions {
                             + "&breakOnFirstError=true&batching=true&maxPollRecords=" + config.batchSize()
                             + "&pollTimeoutMs=" + Math.max(100, config.pollInterval()))
                             .routeId(subscription.routeId())
+                            // The failure is logged once by deliver(); the exception must stay on the
+                            // exchange for camel-kafka to see it and read the batch again.
+                            .errorHandler(noErrorHandler())
                             .process(exchange -> deliver(subscription.consumer(), exchange))
                             .id(subscription.routeId() + ".deliver-batch");
                 }
