@@ -104,6 +104,23 @@ class WebhookSyncOverKafkaTest {
         }
     }
 
+    @Test
+    void aFailingOrThrottlingPlatformGetsTheBatchAgainFromTheTopicAndNothingIsLost() {
+        String id = uniqueId("kafka-faults");
+        createActive(id, """
+                "direction": "outbound", "endpoint": {"baseUrl": "%s", "path": "/contacts"}, "auth": {"type": "none"},
+                %s, "mapping": %s""".formatted(platform.baseUrl(), FAST_RETRY, MAPPING));
+        platform.answer(500, 2).throttle(1, 1);
+        List<String> emails = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            emails.add(uniqueEmail("kafka-fault" + i));
+            createContact("{\"email\": \"%s\", \"firstName\": \"F%d\"}".formatted(emails.get(i), i));
+        }
+        await().atMost(WAIT).until(() -> emails.stream().allMatch(e -> !receivedFor(e).isEmpty()));
+        io.komo.sync.testing.Api.viewer().queryParam("integration", id).get("/api/dead-letters").then()
+                .body("items.size()", equalTo(0));
+    }
+
     /** The records the platform received for one email, in arrival order (batch bodies are arrays). */
     private List<Map<String, Object>> receivedFor(String email) {
         List<Map<String, Object>> records = new ArrayList<>();
