@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.komo.sync.connector.spi.Connector;
 import io.komo.sync.connector.spi.ConnectorContext;
 import io.komo.sync.connector.spi.ConnectorRegistry;
+import io.komo.sync.feed.ChangeFeedConfig;
 import io.komo.sync.feed.EmbeddedChangeFeed;
+import io.komo.sync.feed.KafkaFeedSubscriptions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -30,7 +32,9 @@ import org.jboss.logging.Logger;
  * (<code>&lt;integration-id&gt;.&lt;stage&gt;</code>) is used instead of the template.
  *
  * <p>Only an active integration takes Komo changes from the feed. Pausing drops the subscription but
- * keeps the cursor, so changes queue in the outbox and a resume delivers them in order.
+ * keeps the cursor, so changes queue in the outbox and a resume delivers them in order. In kafka mode
+ * the feed is the integration's consumer group on the topic instead ({@link KafkaFeedSubscriptions}):
+ * pausing stops the consumer, the group's offsets stay and the changes queue on the topic.
  */
 @ApplicationScoped
 public class IntegrationRoutes implements IntegrationRuntime {
@@ -50,6 +54,12 @@ public class IntegrationRoutes implements IntegrationRuntime {
 
     @Inject
     EmbeddedChangeFeed feed;
+
+    @Inject
+    KafkaFeedSubscriptions kafkaFeed;
+
+    @Inject
+    ChangeFeedConfig feedConfig;
 
     @Inject
     ConnectorRegistry connectors;
@@ -91,7 +101,7 @@ public class IntegrationRoutes implements IntegrationRuntime {
         ConnectorContext context = contexts.forDefinition(definition);
         CompiledIntegration compiled = CompiledIntegration.compile(definition, status, connector, context, phoneRegion,
                 Clock.systemUTC());
-        feed.unsubscribe(feedConsumer(id));
+        unsubscribe(id);
         running.put(id, compiled);
         IntegrationDefinition.Direction direction = definition.directionOrDefault();
         try {
@@ -106,7 +116,7 @@ public class IntegrationRoutes implements IntegrationRuntime {
                 && definition.triggerOrDefault().isRealtime()) {
             // block=false: were the route missing, the feed must fail at once rather than hold its
             // thread for direct's 30 s wait while every other consumer starves.
-            feed.subscribe(new EmbeddedChangeFeed.Subscription(feedConsumer(id),
+            subscribe(new EmbeddedChangeFeed.Subscription(feedConsumer(id),
                     "direct:" + id + "." + OUTBOUND + "?block=false", false, id + ".feed"));
         }
         LOG.infof("Integration %s (%s, %s) is %s", id, definition.platform(), direction.wireName(), status.wireName());
@@ -114,10 +124,30 @@ public class IntegrationRoutes implements IntegrationRuntime {
 
     @Override
     public synchronized void remove(String integrationId) {
-        feed.unsubscribe(feedConsumer(integrationId));
+        unsubscribe(integrationId);
         running.remove(integrationId);
         for (String stage : new String[] { OUTBOUND, INBOUND_WEBHOOK, INBOUND_PROCESS, SCHEDULE }) {
             removeTemplated(integrationId + "." + stage);
+        }
+    }
+
+    private boolean kafkaMode() {
+        return feedConfig.mode() == ChangeFeedConfig.Mode.KAFKA;
+    }
+
+    private void subscribe(EmbeddedChangeFeed.Subscription subscription) {
+        if (kafkaMode()) {
+            kafkaFeed.subscribe(subscription);
+        } else {
+            feed.subscribe(subscription);
+        }
+    }
+
+    private void unsubscribe(String integrationId) {
+        if (kafkaMode()) {
+            kafkaFeed.unsubscribe(feedConsumer(integrationId));
+        } else {
+            feed.unsubscribe(feedConsumer(integrationId));
         }
     }
 
