@@ -3,6 +3,7 @@ package io.komo.sync.pipeline;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -46,7 +47,9 @@ public class SyncRecorder {
             OutboundPlan.Planned planned = delivered.planned();
             String operation = planned.newBase().isEmpty() ? "contact.deleted" : delivered.created() ? "contact.created" : "contact.updated";
             entries.add(SyncLogEntry.success(integration.id(), operation, planned.contactId(), delivered.externalId()).at(now));
-            planned.record().fields().forEach((field, value) -> {
+            // Field-level entries for changes; a created record's fields are all new, its success entry says so.
+            Map<String, Object> changedFields = delivered.created() || planned.oldBase().isEmpty() ? Map.of() : planned.record().fields();
+            changedFields.forEach((field, value) -> {
                 Object old = planned.oldBase().get(field);
                 if (!Objects.equals(old, value)) {
                     entries.add(SyncLogEntry.fieldChanged(integration.id(), "field.sent", planned.contactId(),

@@ -39,11 +39,14 @@ public class SyncStateStore {
         if (contactIds.isEmpty()) {
             return states;
         }
+        // One primary-key lookup per id (LATERAL): "= ANY (?)" or a plain join over a thousand ids was
+        // planned as a scan of the whole table and grew slower with it.
         try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT contact_id, external_id, base_values::text, last_synced_at FROM sync_state "
-                        + "WHERE integration_id = ? AND contact_id = ANY (?)")) {
-            read.setString(1, integrationId);
-            read.setArray(2, c.createArrayOf("uuid", contactIds.toArray()));
+                "SELECT s.contact_id, s.external_id, s.base_values::text, s.last_synced_at "
+                        + "FROM unnest(?::uuid[]) AS wanted(id) CROSS JOIN LATERAL (SELECT * FROM sync_state "
+                        + "WHERE integration_id = ? AND contact_id = wanted.id) s")) {
+            read.setArray(1, c.createArrayOf("uuid", contactIds.toArray()));
+            read.setString(2, integrationId);
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
                     SyncState state = state(integrationId, rs);

@@ -13,6 +13,7 @@ import io.komo.sync.contact.ContactView;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.hibernate.jpa.HibernateHints;
 
 /**
  * Reads live contacts in id order, a page at a time, and turns them into the change events the
@@ -25,6 +26,9 @@ public class ContactBatches {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    javax.sql.DataSource dataSource;
+
     /** Contacts after {@code afterId} (null = from the start), updated in [from, to) when those are set. */
     public List<Contact> page(UUID afterId, Instant from, Instant to, int size) {
         StringBuilder query = new StringBuilder("deletedAt is null");
@@ -34,7 +38,9 @@ public class ContactBatches {
             params.and("after", afterId);
         }
         appendPeriod(query, params, from, to);
-        return Contact.<Contact>find(query + " order by id", params).page(0, size).list();
+        // Read-only: a backfill never changes these contacts, so Hibernate need not snapshot or dirty-check them.
+        return Contact.<Contact>find(query + " order by id", params).withHint(HibernateHints.HINT_READ_ONLY, true)
+                .page(0, size).list();
     }
 
     public long count(Instant from, Instant to) {
@@ -53,6 +59,59 @@ public class ContactBatches {
             query.append(" and updatedAt < :to");
             params.and("to", to);
         }
+    }
+
+    /** A page of contacts already in the feed's shape, and the id to continue after (null when the page is empty). */
+    public record ChangePage(List<ChangeEvent> events, UUID lastId) {
+    }
+
+    /**
+     * Like {@link #page} followed by {@link #asChange}, but PostgreSQL writes each contact's JSON
+     * (the {@link ContactView} shape) so a backfill does not hydrate entities only to serialise them.
+     */
+    public ChangePage changePage(UUID afterId, Instant from, Instant to, int size) {
+        StringBuilder sql = new StringBuilder("SELECT id, json_build_object('id', id, 'email', email, 'firstName', first_name, "
+                + "'lastName', last_name, 'phone', phone, 'tier', tier, 'points', points, 'lists', lists, "
+                + "'subscriptionStatus', subscription_status, 'lastActivityAt', " + iso("last_activity_at") + ", "
+                + "'properties', properties, 'fieldModifiedAt', field_modified_at, 'createdAt', " + iso("created_at")
+                + ", 'updatedAt', " + iso("updated_at") + ")::text FROM contact WHERE deleted_at IS NULL");
+        List<Object> params = new java.util.ArrayList<>();
+        if (afterId != null) {
+            sql.append(" AND id > ?");
+            params.add(afterId);
+        }
+        if (from != null) {
+            sql.append(" AND updated_at >= ?");
+            params.add(java.sql.Timestamp.from(from));
+        }
+        if (to != null) {
+            sql.append(" AND updated_at < ?");
+            params.add(java.sql.Timestamp.from(to));
+        }
+        sql.append(" ORDER BY id LIMIT ?");
+        params.add(size);
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement read = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                read.setObject(i + 1, params.get(i));
+            }
+            List<ChangeEvent> events = new java.util.ArrayList<>(size);
+            UUID last = null;
+            Instant now = Instant.now();
+            try (java.sql.ResultSet rs = read.executeQuery()) {
+                while (rs.next()) {
+                    last = rs.getObject(1, UUID.class);
+                    events.add(new ChangeEvent(0, UUID.randomUUID(), ChangeEvent.CONTACT_UPDATED, last, List.of(),
+                            rs.getString(2), now));
+                }
+            }
+            return new ChangePage(events, last);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Could not read a page of contacts", e);
+        }
+    }
+
+    private static String iso(String column) {
+        return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
     }
 
     /** The contact as a {@code contact.updated} event with its current state, as the feed would deliver it. */

@@ -13,7 +13,7 @@ public class RunRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("timer:sync-runs?delay=1000&period={{komo.runs.poll-interval:500}}")
+        from("timer:sync-runs?delay=1000&period={{komo.runs.poll-interval:200}}")
                 .routeId("sync-runs.executor")
                 .bean(executor, "executeRunning").id("sync-runs.executor.step");
     }

@@ -98,6 +98,18 @@ class WebhookSyncEndToEndTest {
         viewer().queryParam("integration", id).queryParam("contact", goldId).queryParam("type", "success")
                 .get("/api/logs").then().statusCode(200)
                 .body("items.findAll { it.field == 'last_name' }[0].newValue", equalTo("Lee"));
+
+        JsonPath status = viewer().get("/api/integrations/" + id + "/status").then().statusCode(200).extract().jsonPath();
+        assertThat(status.getString("health")).isEqualTo("healthy");
+        assertThat(status.getString("state")).isEqualTo("active");
+        assertThat(status.getLong("recordsToday")).isEqualTo(2);
+        assertThat(status.getString("lastSync")).isNotNull();
+        operator().post("/api/integrations/" + id + "/connection-test").then().statusCode(200).body("connected", equalTo(true));
+        platform.answer(401, 1);
+        operator().post("/api/integrations/" + id + "/connection-test").then().statusCode(200)
+                .body("connected", equalTo(false)).body("detail", org.hamcrest.Matchers.containsString("Authentication"));
+        operator().post("/api/integrations/" + id + "/pause").then().statusCode(200);
+        viewer().get("/api/integrations/" + id + "/status").then().body("health", equalTo("inactive"));
     }
 
     @Test
