@@ -76,8 +76,7 @@ EOF
     local offline=()
     [[ "${KAFKA_MVN_OFFLINE:-}" == 1 ]] && offline=(-o)
     rm -rf "$lib_dir"
-    # The project shares one Maven lock so builds never run two at a time on the small CI machines.
-    flock /tmp/komo-mvn.lock mvn "${offline[@]}" -q -B -Dstyle.color=never -f "$kafka_dir/fetch-pom.xml" \
+    mvn "${offline[@]}" -q -B -Dstyle.color=never -f "$kafka_dir/fetch-pom.xml" \
         dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$lib_dir"
     touch "$fetch_complete_marker"
 }

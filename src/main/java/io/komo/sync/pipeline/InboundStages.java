@@ -167,7 +167,7 @@ public class InboundStages {
                 () -> states.load(integration.id(), List.of(existing.id)).get(existing.id).base());
         MappingResult komoAsExternal = integration.mapper().toExternal(contact);
         MergeResult merge = resolver.merge(existing.id.toString(), base,
-                SideSnapshot.of(komoAsExternal.record(), externalTimes(integration, contact)),
+                SideSnapshot.of(komoAsExternal.record(), KomoRecords.externalModifiedAt(integration, contact)),
                 SideSnapshot.at(record.changedAt() == null ? now : record.changedAt(), incoming),
                 integration.conflictPolicy());
         if (merge.isEmpty()) {
@@ -233,17 +233,6 @@ public class InboundStages {
         Map<String, Object> agreed = integration.mapper()
                 .toExternal(mapper.convertValue(ContactView.of(Contact.findLive(existing.id)), MAP)).record();
         states.save(List.of(new SyncState(integration.id(), existing.id, record.externalId(), agreed, now)));
-    }
-
-    private Map<String, java.time.Instant> externalTimes(CompiledIntegration integration, Map<String, Object> contact) {
-        Map<String, Instant> komoTimes = KomoRecords.modifiedAt(contact);
-        Map<String, Instant> times = new LinkedHashMap<>();
-        integration.definition().mappingOrEmpty().forEach(m -> {
-            if (m.komo() != null && m.external() != null && komoTimes.containsKey(m.komo())) {
-                times.put(m.external(), komoTimes.get(m.komo()));
-            }
-        });
-        return times;
     }
 
     /** Only the fields the integration maps take part; anything else the platform sends is not ours to sync. */

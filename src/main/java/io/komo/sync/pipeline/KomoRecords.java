@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.komo.sync.integration.CompiledIntegration;
+
 /**
  * Contact records as the merge sees them: one flat key per field ({@code properties.vip}) rather than
  * the API's nested {@code properties} object, so that every field, standard or custom, is compared alone.
@@ -41,6 +43,18 @@ final class KomoRecords {
             }
         });
         return nested;
+    }
+
+    /** Each external field changed when the Komo field it is mapped from last changed. */
+    static Map<String, Instant> externalModifiedAt(CompiledIntegration integration, Map<String, ?> contact) {
+        Map<String, Instant> komoTimes = modifiedAt(contact);
+        Map<String, Instant> times = new HashMap<>();
+        integration.definition().mappingOrEmpty().forEach(m -> {
+            if (m.komo() != null && m.external() != null && komoTimes.containsKey(m.komo())) {
+                times.put(m.external(), komoTimes.get(m.komo()));
+            }
+        });
+        return times;
     }
 
     /** The modification time of each field of a contact as the API shows it ({@code fieldModifiedAt}). */

@@ -1,7 +1,6 @@
 package io.komo.sync.pipeline;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +116,7 @@ public class OutboundStages {
         }
         Map<String, Object> base = state == null ? null : state.base();
         MergeResult merge = resolver.merge(event.contactId().toString(), base,
-                SideSnapshot.of(mapped.record(), modifiedAt(integration, contact)), SideSnapshot.empty(),
+                SideSnapshot.of(mapped.record(), KomoRecords.externalModifiedAt(integration, contact)), SideSnapshot.empty(),
                 integration.conflictPolicy());
         if (merge.externalWrites().isEmpty()) {
             plan.unchanged++;
@@ -133,23 +132,6 @@ public class OutboundStages {
         plan.toSend.add(new OutboundPlan.Planned(event.contactId(),
                 new OutboundRecord(event.contactId(), known ? state.externalId() : null, key == null ? null : key.toString(), fields),
                 base == null ? Map.of() : base, merge.newBase(), merge.decisions(), event.payload()));
-    }
-
-    /** Each external field changed when the Komo field it is mapped from last changed. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Instant> modifiedAt(CompiledIntegration integration, Map<String, Object> contact) {
-        Map<String, Instant> times = new HashMap<>();
-        Object stamps = contact.get("fieldModifiedAt");
-        if (!(stamps instanceof Map<?, ?> byField)) {
-            return times;
-        }
-        for (var mapping : integration.definition().mappingOrEmpty()) {
-            Object stamp = mapping.komo() == null ? null : ((Map<String, Object>) byField).get(mapping.komo());
-            if (stamp != null && mapping.external() != null) {
-                times.put(mapping.external(), Instant.parse(stamp.toString()));
-            }
-        }
-        return times;
     }
 
     /**

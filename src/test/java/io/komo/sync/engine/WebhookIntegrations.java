@@ -18,6 +18,9 @@ final class WebhookIntegrations {
             [{"komo": "email", "external": "email"}, {"komo": "firstName", "external": "first_name"},
              {"komo": "lastName", "external": "last_name"}, {"komo": "tier", "external": "tier"}]""";
 
+    /** Retries quickly, so fault tests finish in seconds. */
+    static final String FAST_RETRY = "\"retry\": {\"maxAttempts\": 8, \"initialDelay\": \"100ms\", \"maxDelay\": \"1s\"}";
+
     private WebhookIntegrations() {
     }
 

@@ -1,5 +1,6 @@
 package io.komo.sync.engine;
 
+import static io.komo.sync.engine.WebhookIntegrations.FAST_RETRY;
 import static io.komo.sync.engine.WebhookIntegrations.MAPPING;
 import static io.komo.sync.engine.WebhookIntegrations.createActive;
 import static io.komo.sync.engine.WebhookIntegrations.pushSigned;
@@ -20,8 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import io.quarkus.test.junit.QuarkusTest;
@@ -52,27 +51,7 @@ class WebhookSyncEndToEndTest {
         return "\"endpoint\": {\"baseUrl\": \"%s\", \"path\": \"/contacts\"}".formatted(platform.baseUrl());
     }
 
-    private static final String FAST_RETRY = "\"retry\": {\"maxAttempts\": 8, \"initialDelay\": \"100ms\", \"maxDelay\": \"1s\"}";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** The records the platform received for one email, in arrival order (batch bodies are arrays). */
-    private List<Map<String, Object>> receivedFor(String email) {
-        List<Map<String, Object>> records = new ArrayList<>();
-        for (WebhookReceiverFake.Received request : platform.received()) {
-            try {
-                JsonNode body = JSON.readTree(request.body());
-                for (JsonNode record : body.isArray() ? body : JSON.createArrayNode().add(body)) {
-                    if (email.equals(record.path("email").asText())) {
-                        records.add(JSON.convertValue(record, Map.class));
-                    }
-                }
-            } catch (java.io.IOException e) {
-                throw new AssertionError("the platform received a body that is not JSON: " + request.body(), e);
-            }
-        }
-        return records;
-    }
 
     @Test
     void outboundSendsContactsInScopeAndThenOnlyWhatChanged() {
@@ -85,15 +64,15 @@ class WebhookSyncEndToEndTest {
         String goldId = createContact("{\"email\": \"%s\", \"firstName\": \"Ann\", \"tier\": \"GOLD\"}".formatted(gold));
         createContact("{\"email\": \"%s\", \"firstName\": \"Bob\", \"tier\": \"BRONZE\"}".formatted(bronze));
 
-        await().atMost(WAIT).until(() -> receivedFor(gold).size() == 1);
-        Map<String, Object> sent = receivedFor(gold).get(0);
+        await().atMost(WAIT).until(() -> platform.recordsFor(gold).size() == 1);
+        Map<String, Object> sent = platform.recordsFor(gold).get(0);
         assertThat(sent).containsEntry("first_name", "Ann").containsEntry("tier", "GOLD");
 
         operator().body("{\"lastName\": \"Lee\"}").patch("/api/contacts/" + goldId).then().statusCode(200);
-        await().atMost(WAIT).until(() -> receivedFor(gold).size() == 2);
-        Map<String, Object> update = receivedFor(gold).get(1);
+        await().atMost(WAIT).until(() -> platform.recordsFor(gold).size() == 2);
+        Map<String, Object> update = platform.recordsFor(gold).get(1);
         assertThat(update).containsEntry("last_name", "Lee").doesNotContainKey("first_name");
-        assertThat(receivedFor(bronze)).as("a contact outside the scope filter is not sent").isEmpty();
+        assertThat(platform.recordsFor(bronze)).as("a contact outside the scope filter is not sent").isEmpty();
 
         viewer().queryParam("integration", id).queryParam("contact", goldId).queryParam("type", "success")
                 .get("/api/logs").then().statusCode(200)
@@ -143,21 +122,21 @@ class WebhookSyncEndToEndTest {
                 "mapping": %s""".formatted(endpoint(), id, FAST_RETRY, MAPPING));
         String email = uniqueEmail("pingpong");
         String contactId = createContact("{\"email\": \"%s\", \"firstName\": \"Round0\"}".formatted(email));
-        await().atMost(WAIT).until(() -> receivedFor(email).size() == 1);
+        await().atMost(WAIT).until(() -> platform.recordsFor(email).size() == 1);
 
         for (int round = 1; round <= 100; round++) {
             // Komo changes a field; the platform receives it and, like real platforms do, echoes its new state back.
             operator().body("{\"firstName\": \"Round%d\"}".formatted(round)).patch("/api/contacts/" + contactId)
                     .then().statusCode(200);
             int expected = round + 1;
-            await().atMost(WAIT).until(() -> receivedFor(email).size() >= expected);
+            await().atMost(WAIT).until(() -> platform.recordsFor(email).size() >= expected);
             pushSigned(id, secret, "{\"id\": \"ext-pp\", \"email\": \"%s\", \"first_name\": \"Round%d\"}"
                     .formatted(email, round), Instant.now()).then().statusCode(202);
         }
         // The last echo is applied (or dropped) within a few feed polls; then nothing more may be sent.
         await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> viewer()
                 .queryParam("integration", id).queryParam("contact", contactId).get("/api/logs").then().statusCode(200));
-        assertThat(receivedFor(email)).as("one outbound call per Komo change, none for echoes").hasSize(101);
+        assertThat(platform.recordsFor(email)).as("one outbound call per Komo change, none for echoes").hasSize(101);
         viewer().get("/api/contacts/" + contactId).then().body("firstName", equalTo("Round100"));
     }
 
@@ -195,12 +174,12 @@ class WebhookSyncEndToEndTest {
         assertThat(queue.getString("items[0].field")).isEqualTo("tier");
         assertThat(queue.getString("items[0].komoValue")).isEqualTo("GOLD");
         assertThat(queue.getString("items[0].externalValue")).isEqualTo("PLATINUM");
-        int before = receivedFor(email).size();
+        int before = platform.recordsFor(email).size();
         operator().body("{\"winner\": \"external\"}").post("/api/conflicts/" + queue.getString("items[0].id") + "/resolve")
                 .then().statusCode(200);
         viewer().get("/api/contacts/" + contactId).then().body("tier", equalTo("PLATINUM"));
-        await().atMost(WAIT).until(() -> receivedFor(email).size() > before);
-        assertThat(receivedFor(email).get(receivedFor(email).size() - 1)).containsEntry("tier", "PLATINUM");
+        await().atMost(WAIT).until(() -> platform.recordsFor(email).size() > before);
+        assertThat(platform.recordsFor(email).get(platform.recordsFor(email).size() - 1)).containsEntry("tier", "PLATINUM");
         viewer().queryParam("integration", id).queryParam("status", "open").get("/api/conflicts").then()
                 .body("items.size()", equalTo(0));
     }
@@ -227,7 +206,7 @@ class WebhookSyncEndToEndTest {
         operator().post("/api/integrations/" + id + "/resume").then().statusCode(200);
         await().atMost(WAIT).until(() -> {
             for (int i = 0; i < 100; i++) {
-                List<Map<String, Object>> got = receivedFor(prefix + "." + i + "@example.com");
+                List<Map<String, Object>> got = platform.recordsFor(prefix + "." + i + "@example.com");
                 if (got.isEmpty() || !"v09".equals(got.get(got.size() - 1).get("last_name"))) {
                     return false;
                 }
@@ -235,7 +214,7 @@ class WebhookSyncEndToEndTest {
             return true;
         });
         for (int i = 0; i < 100; i++) {
-            List<String> versions = receivedFor(prefix + "." + i + "@example.com").stream()
+            List<String> versions = platform.recordsFor(prefix + "." + i + "@example.com").stream()
                     .map(b -> (String) b.get("last_name")).toList();
             assertThat(versions).as("contact %d's versions arrive in order", i).isSorted();
         }
@@ -253,7 +232,7 @@ class WebhookSyncEndToEndTest {
             emails.add(uniqueEmail("fault" + i));
             createContact("{\"email\": \"%s\", \"firstName\": \"F%d\"}".formatted(emails.get(i), i));
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> emails.stream().allMatch(e -> !receivedFor(e).isEmpty()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> emails.stream().allMatch(e -> !platform.recordsFor(e).isEmpty()));
         Map<String, Integer> deadLetters = new HashMap<>();
         viewer().queryParam("integration", id).get("/api/dead-letters").jsonPath().getList("items.contactId")
                 .forEach(c -> deadLetters.merge(String.valueOf(c), 1, Integer::sum));
@@ -278,7 +257,7 @@ class WebhookSyncEndToEndTest {
         assertThat(letter.getString("items[0].routeId")).isEqualTo(id + ".outbound");
 
         operator().body("{\"firstName\": \"Fixed\"}").patch("/api/contacts/" + contactId).then().statusCode(200);
-        await().atMost(WAIT).until(() -> receivedFor(email).stream().anyMatch(b -> "Fixed".equals(b.get("first_name"))));
+        await().atMost(WAIT).until(() -> platform.recordsFor(email).stream().anyMatch(b -> "Fixed".equals(b.get("first_name"))));
         operator().post("/api/dead-letters/" + letter.getString("items[0].id") + "/replay").then().statusCode(200);
         viewer().get("/api/dead-letters/" + letter.getString("items[0].id")).then().body("status", equalTo("replayed"));
     }

@@ -1,5 +1,6 @@
 package io.komo.sync.engine;
 
+import static io.komo.sync.engine.WebhookIntegrations.FAST_RETRY;
 import static io.komo.sync.engine.WebhookIntegrations.MAPPING;
 import static io.komo.sync.engine.WebhookIntegrations.createActive;
 import static io.komo.sync.engine.WebhookIntegrations.uniqueId;
@@ -15,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import io.komo.sync.testing.KafkaFeedProfile;
@@ -37,9 +36,6 @@ import org.junit.jupiter.api.Test;
 class WebhookSyncOverKafkaTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String FAST_RETRY = "\"retry\": {\"maxAttempts\": 8, \"initialDelay\": \"100ms\", \"maxDelay\": \"1s\"}";
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Inject
     CamelContext camel;
 
@@ -66,8 +62,8 @@ class WebhookSyncOverKafkaTest {
 
         String first = uniqueEmail("via-kafka");
         createContact("{\"email\": \"%s\", \"firstName\": \"Kai\"}".formatted(first));
-        await().atMost(WAIT).until(() -> receivedFor(first).size() == 1);
-        assertThat(receivedFor(first).get(0)).containsEntry("first_name", "Kai");
+        await().atMost(WAIT).until(() -> platform.recordsFor(first).size() == 1);
+        assertThat(platform.recordsFor(first).get(0)).containsEntry("first_name", "Kai");
 
         operator().post("/api/integrations/" + id + "/pause").then().statusCode(200);
         assertThat(camel.getRoute(id + ".feed")).as("no consumer while paused").isNull();
@@ -90,7 +86,7 @@ class WebhookSyncOverKafkaTest {
         assertThat(camel.getRoute(id + ".feed").getEndpoint().getEndpointUri()).startsWith("kafka:");
         await().atMost(WAIT).until(() -> {
             for (int i = 0; i < 100; i++) {
-                List<Map<String, Object>> got = receivedFor(prefix + "." + i + "@example.com");
+                List<Map<String, Object>> got = platform.recordsFor(prefix + "." + i + "@example.com");
                 if (got.isEmpty() || !"v01".equals(got.get(got.size() - 1).get("last_name"))) {
                     return false;
                 }
@@ -98,7 +94,7 @@ class WebhookSyncOverKafkaTest {
             return true;
         });
         for (int i = 0; i < 100; i++) {
-            List<String> versions = receivedFor(prefix + "." + i + "@example.com").stream()
+            List<String> versions = platform.recordsFor(prefix + "." + i + "@example.com").stream()
                     .map(b -> (String) b.get("last_name")).toList();
             assertThat(versions).as("contact %d's versions arrive in order", i).isSorted();
         }
@@ -116,26 +112,9 @@ class WebhookSyncOverKafkaTest {
             emails.add(uniqueEmail("kafka-fault" + i));
             createContact("{\"email\": \"%s\", \"firstName\": \"F%d\"}".formatted(emails.get(i), i));
         }
-        await().atMost(WAIT).until(() -> emails.stream().allMatch(e -> !receivedFor(e).isEmpty()));
+        await().atMost(WAIT).until(() -> emails.stream().allMatch(e -> !platform.recordsFor(e).isEmpty()));
         io.komo.sync.testing.Api.viewer().queryParam("integration", id).get("/api/dead-letters").then()
                 .body("items.size()", equalTo(0));
     }
 
-    /** The records the platform received for one email, in arrival order (batch bodies are arrays). */
-    private List<Map<String, Object>> receivedFor(String email) {
-        List<Map<String, Object>> records = new ArrayList<>();
-        for (WebhookReceiverFake.Received request : platform.received()) {
-            try {
-                JsonNode body = JSON.readTree(request.body());
-                for (JsonNode record : body.isArray() ? body : JSON.createArrayNode().add(body)) {
-                    if (email.equals(record.path("email").asText())) {
-                        records.add(JSON.convertValue(record, Map.class));
-                    }
-                }
-            } catch (java.io.IOException e) {
-                throw new AssertionError("the platform received a body that is not JSON: " + request.body(), e);
-            }
-        }
-        return records;
-    }
 }

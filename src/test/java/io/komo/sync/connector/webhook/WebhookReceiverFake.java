@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,6 +15,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
@@ -59,6 +63,11 @@ public final class WebhookReceiverFake implements AutoCloseable {
 
     private final ConcurrentLinkedQueue<Planned> planned = new ConcurrentLinkedQueue<>();
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    private static final ObjectMapper RECORDS = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> RECORD_TYPE =
+            new TypeReference<>() {
+            };
+
     private final WireMockServer server;
 
     private WebhookReceiverFake() {
@@ -116,6 +125,30 @@ public final class WebhookReceiverFake implements AutoCloseable {
             throw new AssertionError("the receiver has not been called");
         }
         return all.get(all.size() - 1);
+    }
+
+    /**
+     * Every record received, in arrival order, as maps: a body is one JSON object or, for batches, an
+     * array of them. A body that is not JSON fails the test.
+     */
+    public List<Map<String, Object>> records() {
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (Received request : received()) {
+            try {
+                JsonNode body = RECORDS.readTree(request.body());
+                for (JsonNode record : body.isArray() ? body : RECORDS.createArrayNode().add(body)) {
+                    records.add(RECORDS.convertValue(record, RECORD_TYPE));
+                }
+            } catch (IOException e) {
+                throw new AssertionError("the receiver got a body that is not JSON: " + request.body(), e);
+            }
+        }
+        return records;
+    }
+
+    /** The records received for one email, in arrival order. */
+    public List<Map<String, Object>> recordsFor(String email) {
+        return records().stream().filter(r -> email.equals(r.get("email"))).toList();
     }
 
     /** Forgets recorded requests and planned answers. */
