@@ -107,6 +107,30 @@ class KubernetesManifestsTest {
         assertNoProblems(problems);
     }
 
+    /** The pod runs what the repository holds: route templates, top-level routes and integration definitions. */
+    @Test
+    void everyRouteFileAndIntegrationDefinitionShipsWithThePod() throws java.io.IOException {
+        Manifest base = kustomizations().stream().filter(k -> k.file().getParent().normalize().equals(BASE.normalize()))
+                .findFirst().orElseThrow(() -> new AssertionError("no kustomization in " + BASE));
+        Set<Path> shipped = new java.util.HashSet<>();
+        listedFiles(base).forEach(listed -> shipped.add(BASE.resolve(listed).normalize()));
+        List<String> problems = new ArrayList<>();
+        for (Path folder : List.of(Path.of("routes"), Path.of("routes/templates"), Path.of("routes/integrations"),
+                Path.of("config/integrations"))) {
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            try (var files = Files.list(folder)) {
+                files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                        .map(Path::normalize)
+                        .filter(f -> !shipped.contains(f))
+                        .forEach(f -> problems.add(f + " is not in a configMapGenerator of " + base.file()
+                                + ": the pod would run without it"));
+            }
+        }
+        assertNoProblems(problems);
+    }
+
     @Test
     void everyOverlayResolvesToTheBase() {
         List<String> problems = new ArrayList<>();
