@@ -50,6 +50,22 @@ public class RunService {
 
     @Transactional
     public RunView start(String integrationId, JsonNode body) {
+        return start(integrationId, body, null);
+    }
+
+    /**
+     * Starts the incremental run of one schedule firing. All replicas fire the same schedule; the unique
+     * (integration, fire time) index lets exactly one of them commit the run.
+     */
+    @Transactional
+    public RunView startScheduled(String integrationId, Instant scheduledFor) {
+        if (SyncRun.count("integrationId = ?1 and scheduledFor = ?2", integrationId, scheduledFor) > 0) {
+            return null;
+        }
+        return start(integrationId, incremental(), scheduledFor);
+    }
+
+    private RunView start(String integrationId, JsonNode body, Instant scheduledFor) {
         CompiledIntegration integration = integrations.find(integrationId)
                 .orElseThrow(() -> ProblemException.notFound("No integration " + integrationId));
         if (!integration.definition().directionOrDefault().sendsToExternal()) {
@@ -77,6 +93,7 @@ public class RunService {
         run.params = json(params);
         run.total = contacts.count(from, to);
         run.startedAt = Instant.now();
+        run.scheduledFor = scheduledFor;
         run.persist();
         return RunView.of(run, Instant.now());
     }

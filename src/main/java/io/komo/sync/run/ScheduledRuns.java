@@ -1,5 +1,7 @@
 package io.komo.sync.run;
 
+import java.util.Date;
+
 import io.komo.sync.integration.IntegrationRoutes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -7,7 +9,10 @@ import jakarta.inject.Named;
 import org.apache.camel.Header;
 import org.jboss.logging.Logger;
 
-/** Starts the incremental run a schedule fires, unless the integration is not active or a run is still going. */
+/**
+ * Starts the incremental run a schedule fires, unless the integration is not active or a run is still
+ * going. Every replica fires the schedule; {@link RunService#startScheduled} lets one of them start it.
+ */
 @ApplicationScoped
 @Named("scheduledRuns")
 public class ScheduledRuns {
@@ -20,7 +25,8 @@ public class ScheduledRuns {
     @Inject
     RunService runs;
 
-    public void start(@Header("komo-integration-id") String integrationId) {
+    /** @param scheduledFireTime the fire time the cron computed, the same on every replica (camel-quartz header) */
+    public void start(@Header("komo-integration-id") String integrationId, @Header("scheduledFireTime") Date scheduledFireTime) {
         if (integrations.find(integrationId).filter(i -> i.isActive()).isEmpty()) {
             return;
         }
@@ -28,6 +34,25 @@ public class ScheduledRuns {
             LOG.infof("Schedule of %s fired while a run is still going; skipped", integrationId);
             return;
         }
-        runs.start(integrationId, RunService.incremental());
+        try {
+            if (runs.startScheduled(integrationId, scheduledFireTime.toInstant()) == null) {
+                LOG.debugf("Schedule of %s at %s was already started by another replica", integrationId, scheduledFireTime);
+            }
+        } catch (RuntimeException e) {
+            if (isUniqueViolation(e)) {
+                LOG.debugf("Schedule of %s at %s was started by another replica", integrationId, scheduledFireTime);
+            } else {
+                throw e;
+            }
+        }
+    }
+
+    private static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.hibernate.exception.ConstraintViolationException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -54,4 +54,8 @@ public class SyncRun extends PanacheEntityBase {
     public Instant finishedAt;
 
     public String error;
+
+    /** The schedule fire time that started this run; null for runs started by hand. */
+    @Column(name = "scheduled_for")
+    public Instant scheduledFor;
 }

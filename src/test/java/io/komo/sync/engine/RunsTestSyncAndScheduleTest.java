@@ -22,6 +22,7 @@ import java.util.Map;
 
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.run.ScheduledRuns;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -40,6 +41,9 @@ class RunsTestSyncAndScheduleTest {
 
     @Inject
     CamelContext camel;
+
+    @Inject
+    ScheduledRuns scheduledRuns;
 
     private WebhookReceiverFake platform;
 
@@ -157,6 +161,17 @@ class RunsTestSyncAndScheduleTest {
         JsonPath dryAgain = operator().body("{\"limit\": 2, \"dryRun\": true}").post("/api/integrations/" + id + "/test-sync")
                 .jsonPath();
         assertThat(dryAgain.getList("results.action")).containsOnly("unchanged");
+    }
+
+    @Test
+    void aScheduleFiringOnEveryReplicaStartsOneRun() {
+        String id = batchIntegration("tier == 'NONE'");
+        Date fireTime = Date.from(java.time.Instant.parse("2030-03-01T14:00:00Z"));
+        // Two replicas' schedulers fire the same cron at the same scheduled time.
+        scheduledRuns.start(id, fireTime);
+        scheduledRuns.start(id, fireTime);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> viewer().get("/api/integrations/" + id + "/runs")
+                .then().body("items.size()", equalTo(1)).body("items[0].type", equalTo("incremental")));
     }
 
     @Test
