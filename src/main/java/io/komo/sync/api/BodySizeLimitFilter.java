@@ -1,9 +1,10 @@
 package io.komo.sync.api;
 
+import java.util.List;
+
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -19,7 +20,7 @@ public class BodySizeLimitFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         if (request.getLength() > maxBodyBytes) {
             request.abortWith(Problem.of(413, "Payload Too Large",
-                    "The body has " + request.getLength() + " bytes; the limit is " + maxBodyBytes, java.util.List.of())
+                    "The body has " + request.getLength() + " bytes; the limit is " + maxBodyBytes, List.of())
                     .toResponse());
         }
     }

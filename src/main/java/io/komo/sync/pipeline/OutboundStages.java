@@ -1,7 +1,6 @@
 package io.komo.sync.pipeline;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
