@@ -3,9 +3,16 @@ package io.komo.sync.storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jboss.logging.Logger;
@@ -41,6 +48,7 @@ final class EmbeddedPostgresServer {
     private static EmbeddedPostgres start(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
+            stopOrphanedPostmaster(dataDir);
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
@@ -54,6 +62,57 @@ final class EmbeddedPostgresServer {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dataDir, e);
         }
+    }
+
+    /**
+     * A service killed outright (SIGKILL, OOM killer, power to the JVM only) cannot stop its embedded
+     * server: the postmaster outlives it, still owns {@code postmaster.pid}, and the next start fails with
+     * "lock file postmaster.pid already exists". Every live service holds the library's {@code epg-lock}
+     * on its data directory, so when that lock is free, a postmaster still running there belongs to a
+     * dead service: it is asked to shut down (SIGTERM, a smart shutdown; its clients died with the JVM)
+     * before the new server starts.
+     */
+    static void stopOrphanedPostmaster(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(dataDir.resolve("epg-lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
+            if (lock == null) {
+                return; // a live service owns the directory; the library refuses to start, as before
+            }
+            Optional<ProcessHandle> postmaster = postmaster(pidFile, dataDir);
+            if (postmaster.isEmpty()) {
+                return; // a stale file: PostgreSQL itself sees that its process is gone
+            }
+            ProcessHandle process = postmaster.get();
+            LOG.warnf("Stopping PostgreSQL (pid %d) left running in %s by a service that did not shut down",
+                    process.pid(), dataDir);
+            process.destroy();
+            try {
+                process.onExit().get(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while stopping the orphaned PostgreSQL " + process.pid(), e);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IOException("The orphaned PostgreSQL " + process.pid() + " in " + dataDir
+                        + " did not stop within 60 s; stop it and start again", e);
+            }
+        }
+    }
+
+    /** The live process named by the pid file, if it is a postgres server on this directory (pids are reused). */
+    private static Optional<ProcessHandle> postmaster(Path pidFile, Path dataDir) throws IOException {
+        List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+        long pid;
+        try {
+            pid = lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).trim());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(process -> process.info().commandLine()
+                .map(command -> command.contains("postgres") && command.contains(dataDir.toString())).orElse(false));
     }
 
     private static int freePort() throws IOException {
