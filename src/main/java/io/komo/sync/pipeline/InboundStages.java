@@ -124,6 +124,16 @@ public class InboundStages {
         }
     }
 
+    /**
+     * Applies one external record read from the platform (not from a webhook) to a known integration, with
+     * the normal merge rules, in the caller's transaction. Used by the drift check's repair.
+     */
+    public void applyRecord(String integrationId, InboundRecord record) {
+        CompiledIntegration integration = integrations.find(integrationId)
+                .orElseThrow(() -> new IllegalArgumentException("No integration " + integrationId));
+        apply(integration, record);
+    }
+
     /** Applies one external record to Komo. Package-private for backfills, which read records rather than webhooks. */
     void apply(CompiledIntegration integration, InboundRecord record) {
         IntegrationDefinition definition = integration.definition();

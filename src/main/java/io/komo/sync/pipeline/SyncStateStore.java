@@ -96,6 +96,18 @@ public class SyncStateStore {
         }
     }
 
+    /** Forgets what an integration agreed about a contact, so the next outbound merge treats it as new. */
+    public void forget(String integrationId, UUID contactId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement delete = c.prepareStatement(
+                "DELETE FROM sync_state WHERE integration_id = ? AND contact_id = ?")) {
+            delete.setString(1, integrationId);
+            delete.setObject(2, contactId);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not forget the sync state", e);
+        }
+    }
+
     private SyncState state(String integrationId, ResultSet rs) throws SQLException {
         try {
             Timestamp synced = rs.getTimestamp(4);

@@ -54,15 +54,19 @@ public class SyncFixtures {
                              {"komo": "lastName", "external": "last_name"}, {"komo": "tier", "external": "tier"}],
                  "retry": {"maxAttempts": 3, "initialDelay": "1s", "maxDelay": "1s"}}
                 """.formatted(id, RecordingTestConnector.PLATFORM);
+        return startIntegration(id, RecordingTestConnector.PLATFORM, definition, status);
+    }
+
+    /** Stores and starts an integration with the given definition (whose id and platform are {@code id} and {@code platform}). */
+    public String startIntegration(String id, String platform, String definition, IntegrationStatus status) {
         update("INSERT INTO integration (id, platform, name, status, definition, created_at, updated_at) "
-                + "VALUES (?, ?, 'test', ?, ?::jsonb, now(), now())", id, RecordingTestConnector.PLATFORM,
-                status.wireName(), definition);
+                + "VALUES (?, ?, 'test', ?, ?::jsonb, now(), now())", id, platform, status.wireName(), definition);
         try {
             integrations.apply(mapper.readValue(definition, IntegrationDefinition.class), status);
             // With the supervising route controller a templated route added at run time is left stopped
             // (IntegrationRoutes does not start it yet); start it as the integration API will have to.
             String route = id + ".outbound";
-            if (camel.getRouteController().getRouteStatus(route) != ServiceStatus.Started) {
+            if (camel.getRoute(route) != null && camel.getRouteController().getRouteStatus(route) != ServiceStatus.Started) {
                 camel.getRouteController().startRoute(route);
             }
         } catch (Exception e) {
