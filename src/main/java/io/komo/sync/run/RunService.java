@@ -37,6 +37,9 @@ public class RunService {
     @Inject
     ObjectMapper appMapper;
 
+    @Inject
+    jakarta.persistence.EntityManager entityManager;
+
     /** How far an incremental run reaches back before the previous run's start, for changes committed late. */
     @ConfigProperty(name = "komo.runs.incremental-lookback", defaultValue = "PT5M")
     Duration lookback;
@@ -95,6 +98,9 @@ public class RunService {
         run.startedAt = Instant.now();
         run.scheduledFor = scheduledFor;
         run.persist();
+        // A backfill often follows a large import, before autovacuum has analysed the tables; fresh
+        // statistics keep its page reads and state lookups on their indexes.
+        entityManager.createNativeQuery("ANALYZE contact, sync_state").executeUpdate();
         return RunView.of(run, Instant.now());
     }
 
