@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.komo.sync.contact.ChangeEvent;
 import io.komo.sync.contact.Contact;
 import io.komo.sync.contact.ContactView;
+import io.komo.sync.pipeline.filter.ContactFilter;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -59,6 +60,30 @@ public class ContactBatches {
             query.append(" and updatedAt < :to");
             params.and("to", to);
         }
+    }
+
+    /** Most contacts looked at to find those in scope, so a filter that matches nobody still answers in seconds. */
+    static final int MAX_SCANNED = 200_000;
+
+    /** The first {@code limit} live contacts (in id order) that {@code filter} accepts; null accepts all. */
+    public List<Contact> inScope(ContactFilter filter, int limit) {
+        List<Contact> chosen = new java.util.ArrayList<>();
+        UUID after = null;
+        for (int scanned = 0; chosen.size() < limit && scanned < MAX_SCANNED; ) {
+            List<Contact> page = page(after, null, null, 1000);
+            if (page.isEmpty()) {
+                break;
+            }
+            for (Contact contact : page) {
+                if (chosen.size() < limit
+                        && (filter == null || filter.matches(mapper.convertValue(ContactView.of(contact), java.util.Map.class)))) {
+                    chosen.add(contact);
+                }
+            }
+            scanned += page.size();
+            after = page.get(page.size() - 1).id;
+        }
+        return chosen;
     }
 
     /** A page of contacts already in the feed's shape, and the id to continue after (null when the page is empty). */

@@ -52,7 +52,6 @@ public class DriftCheckService {
     public static final int MAX_RECORDS = 100_000;
     public static final int MAX_LISTED = 1_000;
     private static final int PAGE = 500;
-    private static final int MAX_SCANNED = 200_000;
     private static final int REPAIR_BATCH = 200;
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
@@ -105,7 +104,7 @@ public class DriftCheckService {
         Map<UUID, Drifted> drifted = new LinkedHashMap<>();
         Set<InboundRecord> matched = new HashSet<>();
         int checkedExternal = 0;
-        List<Contact> contacts = QuarkusTransaction.requiringNew().call(() -> inScope(integration, limit));
+        List<Contact> contacts = QuarkusTransaction.requiringNew().call(() -> batches.inScope(integration.filter(), limit));
         Map<UUID, SyncState> known = QuarkusTransaction.requiringNew().call(
                 () -> states.load(integrationId, contacts.stream().map(c -> c.id).toList()));
         for (Contact contact : contacts) {
@@ -218,26 +217,6 @@ public class DriftCheckService {
 
     private static ProblemException badGateway(String detail) {
         return new ProblemException(Problem.of(502, "Bad Gateway", "Drift cannot be checked: " + detail, List.of()));
-    }
-
-    private List<Contact> inScope(CompiledIntegration integration, int limit) {
-        List<Contact> chosen = new ArrayList<>();
-        UUID after = null;
-        for (int scanned = 0; chosen.size() < limit && scanned < MAX_SCANNED; ) {
-            List<Contact> page = batches.page(after, null, null, 1000);
-            if (page.isEmpty()) {
-                break;
-            }
-            for (Contact contact : page) {
-                if (chosen.size() < limit && (integration.filter() == null
-                        || integration.filter().matches(mapper.convertValue(ContactView.of(contact), Map.class)))) {
-                    chosen.add(contact);
-                }
-            }
-            scanned += page.size();
-            after = page.get(page.size() - 1).id;
-        }
-        return chosen;
     }
 
     /** The external fields the integration maps from a Komo field, in mapping order. */

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.komo.sync.api.ProblemException;
 import io.komo.sync.contact.ChangeEvent;
 import io.komo.sync.contact.Contact;
-import io.komo.sync.contact.ContactView;
 import io.komo.sync.delivery.DeadLetter;
 import io.komo.sync.feed.FeedHeaders;
 import io.komo.sync.integration.CompiledIntegration;
@@ -46,7 +45,6 @@ public class TestSyncService {
     public record Result(String integrationId, boolean dryRun, int contacts, List<ContactOutcome> results) {
     }
 
-    private static final int MAX_SCANNED = 200_000;
 
     @Inject
     IntegrationRoutes integrations;
@@ -69,31 +67,10 @@ public class TestSyncService {
         if (!integration.definition().directionOrDefault().sendsToExternal()) {
             throw ProblemException.conflict("Integration " + integrationId + " only receives; a test sync sends Komo contacts out");
         }
-        List<Contact> chosen = QuarkusTransaction.requiringNew().call(() -> inScope(integration, limit));
+        List<Contact> chosen = QuarkusTransaction.requiringNew().call(() -> batches.inScope(integration.filter(), limit));
         List<ChangeEvent> events = chosen.stream().map(batches::asChange).toList();
         OutboundPlan plan = dryRun ? stages.plan(integrationId, 1, events) : QuarkusTransaction.requiringNew().call(() -> send(integrationId, events));
         return new Result(integrationId, dryRun, chosen.size(), outcomes(chosen, plan, dryRun));
-    }
-
-    private List<Contact> inScope(CompiledIntegration integration, int limit) {
-        List<Contact> chosen = new ArrayList<>();
-        UUID after = null;
-        // Look at a bounded number of contacts, so a filter that matches nobody still answers in seconds.
-        for (int scanned = 0; chosen.size() < limit && scanned < MAX_SCANNED; ) {
-            List<Contact> page = batches.page(after, null, null, 1000);
-            if (page.isEmpty()) {
-                break;
-            }
-            for (Contact contact : page) {
-                if (chosen.size() < limit && (integration.filter() == null
-                        || integration.filter().matches(mapper.convertValue(ContactView.of(contact), Map.class)))) {
-                    chosen.add(contact);
-                }
-            }
-            scanned += page.size();
-            after = page.get(page.size() - 1).id;
-        }
-        return chosen;
     }
 
     private OutboundPlan send(String integrationId, List<ChangeEvent> events) {
