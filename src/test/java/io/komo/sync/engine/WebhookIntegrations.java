@@ -2,11 +2,17 @@ package io.komo.sync.engine;
 
 import static io.komo.sync.testing.Api.admin;
 import static io.komo.sync.testing.Api.operator;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import io.komo.sync.security.StandardWebhooks;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -26,6 +32,23 @@ final class WebhookIntegrations {
 
     static String uniqueId(String name) {
         return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * After a pause, waits until each contact {@code <prefix>.<i>@example.com} reached the platform with
+     * its final {@code last_name}, then checks that each contact's versions arrived in order.
+     */
+    static void assertDrainedInOrder(WebhookReceiverFake platform, String prefix, int count, String finalVersion,
+            Duration wait) {
+        await().atMost(wait).until(() -> IntStream.range(0, count).allMatch(i -> {
+            List<Map<String, Object>> got = platform.recordsFor(prefix + "." + i + "@example.com");
+            return !got.isEmpty() && finalVersion.equals(got.get(got.size() - 1).get("last_name"));
+        }));
+        for (int i = 0; i < count; i++) {
+            List<String> versions = platform.recordsFor(prefix + "." + i + "@example.com").stream()
+                    .map(b -> (String) b.get("last_name")).toList();
+            assertThat(versions).as("contact %d's versions arrive in order", i).isSorted();
+        }
     }
 
     /** Creates the integration from the given definition members and activates it. */

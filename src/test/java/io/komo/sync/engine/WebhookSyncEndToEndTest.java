@@ -2,6 +2,7 @@ package io.komo.sync.engine;
 
 import static io.komo.sync.engine.WebhookIntegrations.FAST_RETRY;
 import static io.komo.sync.engine.WebhookIntegrations.MAPPING;
+import static io.komo.sync.engine.WebhookIntegrations.assertDrainedInOrder;
 import static io.komo.sync.engine.WebhookIntegrations.createActive;
 import static io.komo.sync.engine.WebhookIntegrations.pushSigned;
 import static io.komo.sync.engine.WebhookIntegrations.storeSigningSecret;
@@ -204,20 +205,7 @@ class WebhookSyncEndToEndTest {
         assertThat(platform.received()).as("nothing is sent while paused").isEmpty();
 
         operator().post("/api/integrations/" + id + "/resume").then().statusCode(200);
-        await().atMost(WAIT).until(() -> {
-            for (int i = 0; i < 100; i++) {
-                List<Map<String, Object>> got = platform.recordsFor(prefix + "." + i + "@example.com");
-                if (got.isEmpty() || !"v09".equals(got.get(got.size() - 1).get("last_name"))) {
-                    return false;
-                }
-            }
-            return true;
-        });
-        for (int i = 0; i < 100; i++) {
-            List<String> versions = platform.recordsFor(prefix + "." + i + "@example.com").stream()
-                    .map(b -> (String) b.get("last_name")).toList();
-            assertThat(versions).as("contact %d's versions arrive in order", i).isSorted();
-        }
+        assertDrainedInOrder(platform, prefix, 100, "v09", WAIT);
     }
 
     @Test

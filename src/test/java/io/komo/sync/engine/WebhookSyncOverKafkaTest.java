@@ -2,6 +2,7 @@ package io.komo.sync.engine;
 
 import static io.komo.sync.engine.WebhookIntegrations.FAST_RETRY;
 import static io.komo.sync.engine.WebhookIntegrations.MAPPING;
+import static io.komo.sync.engine.WebhookIntegrations.assertDrainedInOrder;
 import static io.komo.sync.engine.WebhookIntegrations.createActive;
 import static io.komo.sync.engine.WebhookIntegrations.uniqueId;
 import static io.komo.sync.testing.Api.createContact;
@@ -84,20 +85,7 @@ class WebhookSyncOverKafkaTest {
 
         operator().post("/api/integrations/" + id + "/resume").then().statusCode(200);
         assertThat(camel.getRoute(id + ".feed").getEndpoint().getEndpointUri()).startsWith("kafka:");
-        await().atMost(WAIT).until(() -> {
-            for (int i = 0; i < 100; i++) {
-                List<Map<String, Object>> got = platform.recordsFor(prefix + "." + i + "@example.com");
-                if (got.isEmpty() || !"v01".equals(got.get(got.size() - 1).get("last_name"))) {
-                    return false;
-                }
-            }
-            return true;
-        });
-        for (int i = 0; i < 100; i++) {
-            List<String> versions = platform.recordsFor(prefix + "." + i + "@example.com").stream()
-                    .map(b -> (String) b.get("last_name")).toList();
-            assertThat(versions).as("contact %d's versions arrive in order", i).isSorted();
-        }
+        assertDrainedInOrder(platform, prefix, 100, "v01", WAIT);
     }
 
     @Test
