@@ -77,12 +77,10 @@ public record CompiledIntegration(IntegrationDefinition definition, IntegrationS
         ConflictRule defaultRule = conflicts != null && conflicts.defaultRule() != null ? conflicts.defaultRule()
                 : ConflictRule.TWO_WAY;
         Map<String, ConflictRule> byExternalField = new HashMap<>();
-        if (conflicts != null && conflicts.fields() != null) {
-            for (FieldMapping mapping : definition.mappingOrEmpty()) {
-                ConflictRule rule = conflicts.fields().getOrDefault(mapping.komo(), conflicts.fields().get(mapping.external()));
-                if (rule != null && mapping.external() != null) {
-                    byExternalField.put(mapping.external(), rule);
-                }
+        for (FieldMapping mapping : definition.mappingOrEmpty()) {
+            ConflictRule rule = definition.conflictRuleOf(mapping);
+            if (rule != null && mapping.external() != null) {
+                byExternalField.put(mapping.external(), rule);
             }
         }
         return new ConflictPolicy(defaultRule, byExternalField, definition.sourceOfTruthOrDefault());

@@ -9,10 +9,8 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -108,7 +106,6 @@ public final class DefinitionValidator {
         checkAuth(definition.auth(), errors);
         checkScope(definition.scope(), errors);
         checkMapping(definition.mapping(), errors);
-        checkConflicts(definition, errors);
         checkRateLimit(definition.rateLimit(), errors);
         checkRetry(definition.retry(), errors);
         checkBatchSize(definition.batchSize(), errors);
@@ -313,25 +310,6 @@ public final class DefinitionValidator {
             FieldMapper.build(mapping, defaultPhoneRegion, clock);
         } catch (MappingDefinitionException e) {
             e.errors().forEach(errors::add);
-        }
-    }
-
-    private static void checkConflicts(IntegrationDefinition definition, Errors errors) {
-        IntegrationDefinition.Conflicts conflicts = definition.conflicts();
-        if (conflicts == null || conflicts.fields() == null) {
-            return;
-        }
-        Set<String> mapped = new HashSet<>();
-        for (FieldMapping m : definition.mappingOrEmpty()) {
-            if (m != null && m.komo() != null) {
-                mapped.add(m.komo());
-            }
-        }
-        for (Map.Entry<String, ?> field : conflicts.fields().entrySet()) {
-            if (!mapped.contains(field.getKey())) {
-                errors.add("conflicts.fields." + field.getKey(), "not a mapped Komo field"
-                        + (mapped.isEmpty() ? " (the mapping maps none)" : "; mapped: " + String.join(", ", mapped.stream().sorted().toList())));
-            }
         }
     }
 

@@ -1,7 +1,9 @@
 package io.komo.sync.integration;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -62,6 +64,33 @@ public record IntegrationDefinition(
 
     public List<FieldMapping> mappingOrEmpty() {
         return mapping == null ? List.of() : mapping;
+    }
+
+    /**
+     * The conflict rule of one mapped field: a rule may name the field by its Komo name or by the
+     * platform's, as users know it from either side.
+     */
+    public ConflictRule conflictRuleOf(FieldMapping field) {
+        if (conflicts == null || conflicts.fields() == null) {
+            return null;
+        }
+        ConflictRule byKomoName = field.komo() == null ? null : conflicts.fields().get(field.komo());
+        return byKomoName != null ? byKomoName : conflicts.fields().get(field.external());
+    }
+
+    /** The conflict rules that name no mapped field: kept, and applied once a mapping maps the field. */
+    public List<String> conflictRulesForUnmappedFields() {
+        if (conflicts == null || conflicts.fields() == null) {
+            return List.of();
+        }
+        Set<String> mapped = new HashSet<>();
+        for (FieldMapping field : mappingOrEmpty()) {
+            if (field != null) {
+                mapped.add(field.komo());
+                mapped.add(field.external());
+            }
+        }
+        return conflicts.fields().keySet().stream().filter(name -> !mapped.contains(name)).sorted().toList();
     }
 
     public IntegrationDefinition withId(String newId) {

@@ -1,16 +1,22 @@
 package io.komo.sync.integration;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
- * An integration as the API shows it: where it is in its lifecycle, and its definition (the shape that
- * PUT takes back).
+ * An integration as the API shows it: where it is in its lifecycle, its definition (the shape that PUT
+ * takes back), and warnings about parts of the definition that are accepted but have no effect yet.
  */
 public record IntegrationView(String id, String platform, String name, IntegrationStatus status, Instant createdAt,
-        Instant updatedAt, IntegrationDefinition definition) {
+        Instant updatedAt, IntegrationDefinition definition, List<String> warnings) {
 
     static IntegrationView of(Integration integration) {
+        IntegrationDefinition definition = DefinitionJson.read(integration.definition);
+        List<String> warnings = definition.conflictRulesForUnmappedFields().stream()
+                .map(field -> "conflicts.fields." + field + ": no mapping maps this field (by its Komo or platform name)"
+                        + " yet; the rule applies once one does")
+                .toList();
         return new IntegrationView(integration.id, integration.platform, integration.name, integration.lifecycle(),
-                integration.createdAt, integration.updatedAt, DefinitionJson.read(integration.definition));
+                integration.createdAt, integration.updatedAt, definition, warnings);
     }
 }

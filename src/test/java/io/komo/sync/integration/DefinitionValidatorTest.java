@@ -172,16 +172,21 @@ class DefinitionValidatorTest {
     }
 
     @Test
-    void conflictRulesMayOnlyNameMappedKomoFields() throws Exception {
-        List<FieldError> errors = errors("""
+    void conflictRulesNameAFieldByEitherSideAndMayNameOneNotMappedYet() throws Exception {
+        // API.md's own example sets a rule for lifecycleStage, which its mapping does not map.
+        String yaml = """
                 id: conflict-test
                 platform: webhook
-                mapping: [ { komo: email, external: email } ]
-                conflicts: { fields: { email: manual, lifecycleStage: prefer-external } }
-                """, null);
+                mapping: [ { komo: email, external: email }, { komo: tier, external: komo_tier } ]
+                conflicts: { fields: { email: manual, komo_tier: prefer-komo, lifecycleStage: prefer-external } }
+                """;
+        DefinitionValidator.Outcome outcome = validator.validate(yaml(yaml), null);
+        assertThat(outcome.errors()).isEmpty();
 
-        assertThat(fields(errors)).containsExactly("conflicts.fields.lifecycleStage");
-        assertThat(messageOf(errors, "conflicts.fields.lifecycleStage")).startsWith("not a mapped Komo field");
+        IntegrationDefinition definition = outcome.definition();
+        assertThat(definition.conflictRulesForUnmappedFields()).containsExactly("lifecycleStage");
+        assertThat(definition.conflictRuleOf(definition.mapping().get(1))).isEqualTo(ConflictRule.PREFER_KOMO);
+        assertThat(definition.conflictRuleOf(definition.mapping().get(0))).isEqualTo(ConflictRule.MANUAL);
     }
 
     @Test

@@ -51,6 +51,23 @@ class IntegrationApiTest {
     }
 
     @Test
+    void aConflictRuleForAFieldNotMappedYetIsKeptWithAWarning() {
+        String id = uniqueId("rules");
+        String withRules = definition(id, "Rules ahead of the mapping").replace("\"mapping\"",
+                "\"conflicts\": {\"default\": \"two-way\", \"fields\": {\"lifecycleStage\": \"prefer-external-unless-blank\","
+                        + " \"first_name\": \"prefer-komo\"}}, \"mapping\"");
+        admin().body(withRules).post("/api/integrations").then().statusCode(201)
+                .body("definition.conflicts.fields.lifecycleStage", equalTo("prefer-external-unless-blank"))
+                .body("warnings.size()", equalTo(1))
+                .body("warnings[0]", containsString("conflicts.fields.lifecycleStage"));
+
+        // Once the mapping maps it, by either name, the warning goes.
+        String mapped = withRules.replace("{\"komo\": \"firstName\", \"external\": \"first_name\"}",
+                "{\"komo\": \"firstName\", \"external\": \"first_name\"}, {\"komo\": \"properties.stage\", \"external\": \"lifecycleStage\"}");
+        admin().body(mapped).put("/api/integrations/" + id).then().statusCode(200).body("warnings.size()", equalTo(0));
+    }
+
+    @Test
     void anAdminCreatesReadsListsReplacesAndDeletesAnIntegration() {
         String id = uniqueId("crud");
         admin().body(definition(id, "First name")).post("/api/integrations")
