@@ -28,11 +28,20 @@ public class ConnectorCalls {
     @Inject
     OutboundAddressGuard addressGuard;
 
+    @Inject
+    ApiUsage usage;
+
     @ConfigProperty(name = "komo.delivery.connect-timeout-ms", defaultValue = "5000")
     int connectTimeoutMs;
 
     @ConfigProperty(name = "komo.delivery.response-timeout-ms", defaultValue = "30000")
     int responseTimeoutMs;
+
+    /** A call to an integration's platform, counted in its {@link ApiUsage}. */
+    public CallOutcome send(String integrationId, PreparedCall call) throws Exception {
+        usage.requested(integrationId);
+        return send(call);
+    }
 
     public CallOutcome send(PreparedCall call) throws Exception {
         URI target = URI.create(call.uri());

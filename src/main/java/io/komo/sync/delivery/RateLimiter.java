@@ -82,6 +82,17 @@ public final class RateLimiter {
         return Duration.ofNanos((long) Math.ceil((1 - tokens) / tokensPerNano()));
     }
 
+    /** Calls already made today elsewhere (an earlier start of the service, another replica) count too. */
+    public synchronized void countUsedToday(long used) {
+        refill(clock.instant());
+        usedToday = Math.max(usedToday, used);
+    }
+
+    /** The daily quota; 0 or {@link Long#MAX_VALUE} when there is none. */
+    public long dailyQuota() {
+        return dailyQuota;
+    }
+
     public boolean tryAcquire() {
         return acquire().isZero();
     }

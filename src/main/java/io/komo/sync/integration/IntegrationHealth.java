@@ -1,10 +1,13 @@
 package io.komo.sync.integration;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -13,6 +16,7 @@ import javax.sql.DataSource;
 
 import io.komo.sync.api.ProblemException;
 import io.komo.sync.connector.spi.CallOutcome;
+import io.komo.sync.delivery.ApiUsage;
 import io.komo.sync.delivery.Classification;
 import io.komo.sync.delivery.ConnectorCalls;
 import io.komo.sync.delivery.FailureStateTracker;
@@ -26,14 +30,30 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class IntegrationHealth {
 
-    /** The health indicator: healthy, warning (errors today), error (failing now), inactive (not active). */
+    /**
+     * The health indicator: healthy, warning (errors today), error (failing now), inactive (not active).
+     * Average sync time and records per sync are over the runs finished in the last 30 days (null when none).
+     */
     public record Status(String id, String state, String connection, String health, Instant lastSync,
             long recordsToday, long recordsTotal, long errorsToday, long errorsTotal, Double successRate,
-            long openDeadLetters, long openConflicts) {
+            long openDeadLetters, long openConflicts, Double averageSyncSeconds, Double recordsPerSync,
+            ApiUsageToday apiUsage) {
+    }
+
+    /** Calls made to the platform today (UTC), how many it throttled, and the daily quota (null when none). */
+    public record ApiUsageToday(long requests, long throttled, Long dailyQuota, Double quotaUsedPercent) {
+
+        static ApiUsageToday of(ApiUsage.Day day, long dailyQuota) {
+            boolean limited = dailyQuota > 0 && dailyQuota < Long.MAX_VALUE;
+            return new ApiUsageToday(day.requests(), day.throttled(), limited ? dailyQuota : null,
+                    limited ? Math.round(day.requests() * 1000.0 / dailyQuota) / 10.0 : null);
+        }
     }
 
     public record ConnectionTest(boolean connected, int status, String detail) {
     }
+
+    private static final Duration RUN_AVERAGE_WINDOW = Duration.ofDays(30);
 
     @Inject
     IntegrationRoutes integrations;
@@ -43,6 +63,9 @@ public class IntegrationHealth {
 
     @Inject
     ConnectorCalls calls;
+
+    @Inject
+    ApiUsage usage;
 
     public Status status(String id) {
         CompiledIntegration integration = integrations.find(id)
@@ -55,13 +78,22 @@ public class IntegrationHealth {
                        count(*) FILTER (WHERE type = 'error' AND at >= ?),
                        count(*) FILTER (WHERE type = 'error'),
                        (SELECT count(*) FROM dead_letter WHERE integration_id = ? AND status = 'open'),
-                       (SELECT count(*) FROM conflict WHERE integration_id = ? AND status = 'open')
+                       (SELECT count(*) FROM conflict WHERE integration_id = ? AND status = 'open'),
+                       (SELECT avg(extract(epoch FROM finished_at - started_at)) FROM sync_run
+                        WHERE integration_id = ? AND status = 'completed' AND finished_at >= ?),
+                       (SELECT avg(processed) FROM sync_run
+                        WHERE integration_id = ? AND status = 'completed' AND finished_at >= ?)
                 FROM sync_log WHERE integration_id = ?""")) {
+            Timestamp runsSince = Timestamp.from(Instant.now().minus(RUN_AVERAGE_WINDOW));
             read.setTimestamp(1, Timestamp.from(today));
             read.setTimestamp(2, Timestamp.from(today));
             read.setString(3, id);
             read.setString(4, id);
             read.setString(5, id);
+            read.setTimestamp(6, runsSince);
+            read.setString(7, id);
+            read.setTimestamp(8, runsSince);
+            read.setString(9, id);
             try (ResultSet rs = read.executeQuery()) {
                 rs.next();
                 Timestamp last = rs.getTimestamp(1);
@@ -73,11 +105,16 @@ public class IntegrationHealth {
                 return new Status(id, integration.status().wireName(), failing ? "disconnected" : "connected", health,
                         last == null ? null : last.toInstant(), rs.getLong(2), total, rs.getLong(4), errors,
                         total + errors == 0 ? null : Math.round(total * 1000.0 / (total + errors)) / 10.0,
-                        rs.getLong(6), rs.getLong(7));
+                        rs.getLong(6), rs.getLong(7), roundedOrNull(rs.getBigDecimal(8)), roundedOrNull(rs.getBigDecimal(9)),
+                        ApiUsageToday.of(usage.today(id), integration.rateLimiter().dailyQuota()));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the status of " + id, e);
         }
+    }
+
+    private static Double roundedOrNull(BigDecimal value) {
+        return value == null ? null : value.setScale(1, RoundingMode.HALF_UP).doubleValue();
     }
 
     /** One authenticated call to the platform; the answer says whether credentials and permissions work. */
@@ -85,7 +122,7 @@ public class IntegrationHealth {
         CompiledIntegration integration = integrations.find(id)
                 .orElseThrow(() -> ProblemException.notFound("No integration " + id));
         try {
-            CallOutcome outcome = calls.send(integration.connector().connectionTest(integration.context()));
+            CallOutcome outcome = calls.send(integration.id(), integration.connector().connectionTest(integration.context()));
             boolean ok = integration.connector().acceptsConnectionTest(outcome);
             Classification failure = ok ? null : integration.connector().errorClassifier().classify(outcome.asHttpOutcome());
             return new ConnectionTest(ok, outcome.status(), ok ? "The platform answered " + outcome.status()

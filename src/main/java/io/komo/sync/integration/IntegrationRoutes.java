@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.komo.sync.connector.spi.Connector;
 import io.komo.sync.connector.spi.ConnectorContext;
 import io.komo.sync.connector.spi.ConnectorRegistry;
+import io.komo.sync.delivery.ApiUsage;
 import io.komo.sync.feed.ChangeFeedConfig;
 import io.komo.sync.feed.EmbeddedChangeFeed;
 import io.komo.sync.feed.KafkaFeedSubscriptions;
@@ -67,6 +68,9 @@ public class IntegrationRoutes implements IntegrationRuntime {
     @Inject
     ConnectorContexts contexts;
 
+    @Inject
+    ApiUsage usage;
+
     @ConfigProperty(name = "komo.contacts.default-phone-region")
     String phoneRegion;
 
@@ -101,6 +105,7 @@ public class IntegrationRoutes implements IntegrationRuntime {
         ConnectorContext context = contexts.forDefinition(definition);
         CompiledIntegration compiled = CompiledIntegration.compile(definition, status, connector, context, phoneRegion,
                 Clock.systemUTC());
+        compiled.rateLimiter().countUsedToday(usage.today(id).requests());
         unsubscribe(id);
         running.put(id, compiled);
         IntegrationDefinition.Direction direction = definition.directionOrDefault();

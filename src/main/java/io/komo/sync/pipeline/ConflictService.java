@@ -170,7 +170,7 @@ public class ConflictService {
         OutboundRecord record = new OutboundRecord(contact.id, externalId, key == null ? null : key.toString(), fields);
         CallOutcome outcome;
         try {
-            outcome = calls.send(integration.connector().upsert(integration.context(), List.of(record)));
+            outcome = calls.send(integration.id(), integration.connector().upsert(integration.context(), List.of(record)));
         } catch (Exception e) {
             throw badGateway(integration, "the call failed: " + e.getMessage());
         }

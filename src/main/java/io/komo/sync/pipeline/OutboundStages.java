@@ -15,6 +15,7 @@ import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.contact.ChangeEvent;
+import io.komo.sync.delivery.ApiUsage;
 import io.komo.sync.delivery.Classification;
 import io.komo.sync.delivery.ConnectorCalls;
 import io.komo.sync.delivery.DeadLetter;
@@ -56,6 +57,9 @@ public class OutboundStages {
 
     @Inject
     ConnectorCalls calls;
+
+    @Inject
+    ApiUsage usage;
 
     @Inject
     SyncRecorder recorder;
@@ -189,7 +193,7 @@ public class OutboundStages {
         Classification failure;
         CallOutcome outcome = null;
         try {
-            outcome = calls.send(call);
+            outcome = calls.send(integration.id(), call);
             failure = outcome.isSuccess() ? null : integration.connector().errorClassifier().classify(outcome.asHttpOutcome());
         } catch (Exception e) {
             failure = integration.connector().errorClassifier().classify(e);
@@ -200,6 +204,7 @@ public class OutboundStages {
         }
         if (failure.kind() == Classification.Kind.THROTTLED) {
             integration.rateLimiter().onThrottled(failure.retryAfter());
+            usage.throttled(integration.id());
         }
         if (integration.retryPolicy().shouldRetry(plan.attempt, failure)) {
             throw new RetryLaterException(integration.id() + ": " + failure.reason(),

@@ -189,7 +189,7 @@ public class DriftCheckService {
         do {
             ChangedPage page;
             try {
-                CallOutcome outcome = calls.send(integration.connector().readChangedSince(integration.context(), cursor, PAGE));
+                CallOutcome outcome = calls.send(integration.id(), integration.connector().readChangedSince(integration.context(), cursor, PAGE));
                 if (!outcome.isSuccess()) {
                     throw badGateway("the platform answered HTTP " + outcome.status() + " to a read");
                 }

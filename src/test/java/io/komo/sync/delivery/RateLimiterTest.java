@@ -80,6 +80,19 @@ class RateLimiterTest {
     }
 
     @Test
+    void callsMadeTodayBeforeAStartCountAgainstTheQuota() {
+        clock.set(Instant.parse("2026-03-01T23:00:00Z"));
+        RateLimiter limiter = RateLimiter.of(100, 1, 5, clock);
+        limiter.countUsedToday(3);
+
+        assertThat(drain(limiter)).isEqualTo(2);
+        limiter.countUsedToday(1); // a smaller count read later takes nothing back
+        assertThat(limiter.tryAcquire()).isFalse();
+        clock.advance(Duration.ofHours(1));
+        assertThat(drain(limiter)).isEqualTo(5);
+    }
+
+    @Test
     void dailyQuotaCanResetAtAnotherZonesMidnight() {
         // Marketo's quota resets at midnight US Central: 06:00 UTC in winter.
         clock.set(Instant.parse("2026-03-01T05:00:00Z"));

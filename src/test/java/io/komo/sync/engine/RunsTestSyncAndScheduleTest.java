@@ -106,6 +106,11 @@ class RunsTestSyncAndScheduleTest {
                 .then().body("status", equalTo("completed")));
         assertThat(sentEmails()).filteredOn(emails::contains).hasSize(250);
         viewer().get("/api/integrations/" + id + "/runs").then().body("items.id", hasItem(again));
+        double processedPerRun = (run.getLong("processed")
+                + viewer().get("/api/integrations/" + id + "/runs/" + again).jsonPath().getLong("processed")) / 2.0;
+        JsonPath status = viewer().get("/api/integrations/" + id + "/status").jsonPath();
+        assertThat(status.getDouble("recordsPerSync")).isEqualTo(processedPerRun);
+        assertThat(status.getDouble("averageSyncSeconds")).isNotNull();
     }
 
     @Test

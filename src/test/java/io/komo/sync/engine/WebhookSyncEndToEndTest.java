@@ -84,6 +84,10 @@ class WebhookSyncEndToEndTest {
         assertThat(status.getString("state")).isEqualTo("active");
         assertThat(status.getLong("recordsToday")).isEqualTo(2);
         assertThat(status.getString("lastSync")).isNotNull();
+        assertThat(status.getLong("apiUsage.requests")).as("one call per change, none for the filtered contact").isEqualTo(2);
+        assertThat(status.getLong("apiUsage.throttled")).isZero();
+        assertThat(status.getString("apiUsage.dailyQuota")).isNull();
+        assertThat(status.getString("averageSyncSeconds")).as("no run has finished").isNull();
         operator().post("/api/integrations/" + id + "/connection-test").then().statusCode(200).body("connected", equalTo(true));
         platform.answer(401, 1);
         operator().post("/api/integrations/" + id + "/connection-test").then().statusCode(200)
@@ -221,6 +225,10 @@ class WebhookSyncEndToEndTest {
             createContact("{\"email\": \"%s\", \"firstName\": \"F%d\"}".formatted(emails.get(i), i));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> emails.stream().allMatch(e -> !platform.recordsFor(e).isEmpty()));
+        JsonPath usage = viewer().get("/api/integrations/" + id + "/status").jsonPath();
+        assertThat(usage.getLong("apiUsage.throttled")).isEqualTo(2);
+        assertThat(usage.getLong("apiUsage.requests")).as("three 500s, two 429s, a timeout, then at least one success")
+                .isGreaterThanOrEqualTo(3 + 2 + 1 + 1);
         Map<String, Integer> deadLetters = new HashMap<>();
         viewer().queryParam("integration", id).get("/api/dead-letters").jsonPath().getList("items.contactId")
                 .forEach(c -> deadLetters.merge(String.valueOf(c), 1, Integer::sum));
