@@ -1,6 +1,7 @@
 package io.komo.sync.delivery.webhooks;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -10,13 +11,16 @@ import org.apache.camel.builder.RouteBuilder;
 @ApplicationScoped
 public class WebhookSubscriptionRoutes extends RouteBuilder {
 
+    @Inject
+    WebhookSubscriptionsConfig config;
+
     @Override
     public void configure() {
         from(WebhookEvents.FAN_OUT)
                 .routeId("webhook-subscriptions.fan-out")
                 .bean("webhookEvents", "fanOut").id("webhook-subscriptions.fan-out.enqueue");
 
-        from("timer:webhook-subscriptions.dispatch?delay=0&period={{komo.webhooks.poll-interval:1000}}")
+        from("timer:webhook-subscriptions.dispatch?delay=0&period=" + config.pollInterval())
                 .routeId("webhook-subscriptions.dispatch")
                 .bean("webhookDispatcher", "dispatchDue").id("webhook-subscriptions.dispatch.send-due");
     }
