@@ -17,6 +17,8 @@ public final class FeedHeaders {
     public static final String CONTACT_ID = "komo-contact-id";
     /** Comma-separated names of the fields the change touched. */
     public static final String CHANGED_FIELDS = "komo-changed-fields";
+    /** When the change was made (ISO-8601); a Kafka record's own timestamp is when it was relayed. */
+    public static final String OCCURRED_AT = "komo-occurred-at";
 
     /** 1 for the first delivery of a batch, then 2, 3, ... while it keeps failing. */
     public static final String ATTEMPT = "komo-attempt";
@@ -28,7 +30,8 @@ public final class FeedHeaders {
         // Strings throughout: Kafka headers are bytes, and text is what every consumer can read.
         return Map.of(FeedHeaders.SEQ, Long.toString(event.seq()), FeedHeaders.EVENT_ID, event.id().toString(),
                 FeedHeaders.EVENT_TYPE, event.type(), FeedHeaders.CONTACT_ID, event.contactId().toString(),
-                FeedHeaders.CHANGED_FIELDS, String.join(",", event.changedFields()));
+                FeedHeaders.CHANGED_FIELDS, String.join(",", event.changedFields()),
+                FeedHeaders.OCCURRED_AT, event.occurredAt().toString());
     }
 
     private FeedHeaders() {

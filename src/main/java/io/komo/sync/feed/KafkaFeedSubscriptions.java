@@ -210,13 +210,21 @@ public class KafkaFeedSubscriptions {
     /** A record as the feed's event: the payload is the value, the rest comes from the {@link FeedHeaders}. */
     static ChangeEvent toEvent(Exchange record) {
         String changed = header(record, FeedHeaders.CHANGED_FIELDS);
-        Long timestamp = record.getMessage().getHeader(KafkaConstants.TIMESTAMP, Long.class);
         return new ChangeEvent(Long.parseLong(header(record, FeedHeaders.SEQ)),
                 UUID.fromString(header(record, FeedHeaders.EVENT_ID)), header(record, FeedHeaders.EVENT_TYPE),
                 UUID.fromString(header(record, FeedHeaders.CONTACT_ID)),
                 changed == null || changed.isEmpty() ? List.of() : Arrays.asList(changed.split(",")),
-                record.getMessage().getBody(String.class),
-                timestamp == null ? Instant.now() : Instant.ofEpochMilli(timestamp));
+                record.getMessage().getBody(String.class), occurredAt(record));
+    }
+
+    /** The change's own time; records relayed before the header existed have only the relay's timestamp. */
+    private static Instant occurredAt(Exchange record) {
+        String occurredAt = header(record, FeedHeaders.OCCURRED_AT);
+        if (occurredAt != null) {
+            return Instant.parse(occurredAt);
+        }
+        Long timestamp = record.getMessage().getHeader(KafkaConstants.TIMESTAMP, Long.class);
+        return timestamp == null ? Instant.now() : Instant.ofEpochMilli(timestamp);
     }
 
     /** Kafka header values reach Camel as bytes (the default header deserializer); the relay wrote UTF-8 text. */

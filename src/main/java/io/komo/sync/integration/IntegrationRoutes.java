@@ -11,7 +11,7 @@ import io.komo.sync.connector.spi.Connector;
 import io.komo.sync.connector.spi.ConnectorContext;
 import io.komo.sync.connector.spi.ConnectorRegistry;
 import io.komo.sync.delivery.ApiUsage;
-import io.komo.sync.feed.ChangeFeedConfig;
+import io.komo.sync.feed.ChangeFeed;
 import io.komo.sync.feed.EmbeddedChangeFeed;
 import io.komo.sync.feed.KafkaFeedSubscriptions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -54,13 +54,7 @@ public class IntegrationRoutes implements IntegrationRuntime {
     CamelContext camel;
 
     @Inject
-    EmbeddedChangeFeed feed;
-
-    @Inject
-    KafkaFeedSubscriptions kafkaFeed;
-
-    @Inject
-    ChangeFeedConfig feedConfig;
+    ChangeFeed feed;
 
     @Inject
     ConnectorRegistry connectors;
@@ -121,7 +115,7 @@ public class IntegrationRoutes implements IntegrationRuntime {
                 && definition.triggerOrDefault().isRealtime()) {
             // block=false: were the route missing, the feed must fail at once rather than hold its
             // thread for direct's 30 s wait while every other consumer starves.
-            subscribe(new EmbeddedChangeFeed.Subscription(feedConsumer(id),
+            feed.subscribe(new EmbeddedChangeFeed.Subscription(feedConsumer(id),
                     "direct:" + id + "." + OUTBOUND + "?block=false", false, id + ".feed"));
         }
         LOG.infof("Integration %s (%s, %s) is %s", id, definition.platform(), direction.wireName(), status.wireName());
@@ -136,24 +130,8 @@ public class IntegrationRoutes implements IntegrationRuntime {
         }
     }
 
-    private boolean kafkaMode() {
-        return feedConfig.mode() == ChangeFeedConfig.Mode.KAFKA;
-    }
-
-    private void subscribe(EmbeddedChangeFeed.Subscription subscription) {
-        if (kafkaMode()) {
-            kafkaFeed.subscribe(subscription);
-        } else {
-            feed.subscribe(subscription);
-        }
-    }
-
     private void unsubscribe(String integrationId) {
-        if (kafkaMode()) {
-            kafkaFeed.unsubscribe(feedConsumer(integrationId));
-        } else {
-            feed.unsubscribe(feedConsumer(integrationId));
-        }
+        feed.unsubscribe(feedConsumer(integrationId));
     }
 
     private void ensureRoute(String integrationId, String stage, String template, boolean wanted) throws Exception {

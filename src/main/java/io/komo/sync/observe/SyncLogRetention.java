@@ -7,6 +7,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -16,15 +17,18 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Drops sync log rows older than {@code komo.logs.retention-days}. Deletes in chunks, each committed on
- * its own, so a large backlog never holds one long transaction or lock on a busy table.
+ * Drops sync log rows, and settled (delivered or failed) outbound webhook deliveries, older than
+ * {@code komo.logs.retention-days}. Deletes in chunks, each committed on its own, so a large backlog
+ * never holds one long transaction or lock on a busy table. Pending deliveries are kept however old.
  */
 @ApplicationScoped
 public class SyncLogRetention {
 
     private static final Logger LOG = Logger.getLogger(SyncLogRetention.class);
-    private static final String DELETE_CHUNK = "DELETE FROM sync_log WHERE id IN "
-            + "(SELECT id FROM sync_log WHERE at < ? ORDER BY id LIMIT ?)";
+    private static final List<String> DELETE_CHUNKS = List.of(
+            "DELETE FROM sync_log WHERE id IN (SELECT id FROM sync_log WHERE at < ? ORDER BY id LIMIT ?)",
+            "DELETE FROM webhook_delivery WHERE id IN (SELECT id FROM webhook_delivery WHERE direction = 'outbound' "
+                    + "AND status IN ('delivered', 'failed') AND received_at < ? LIMIT ?)");
 
     @Inject
     DataSource dataSource;
@@ -41,19 +45,22 @@ public class SyncLogRetention {
     public long deleteExpired() throws SQLException {
         Instant cutoff = clock.instant().minus(Duration.ofDays(retentionDays));
         long deleted = 0;
-        int chunk;
-        do {
-            chunk = deleteChunk(cutoff);
-            deleted += chunk;
-        } while (chunk == chunkSize);
+        for (String statement : DELETE_CHUNKS) {
+            int chunk;
+            do {
+                chunk = deleteChunk(statement, cutoff);
+                deleted += chunk;
+            } while (chunk == chunkSize);
+        }
         if (deleted > 0) {
-            LOG.infof("Deleted %d sync log entries older than %s (retention %d days)", deleted, cutoff, retentionDays);
+            LOG.infof("Deleted %d sync log entries and webhook deliveries older than %s (retention %d days)", deleted,
+                    cutoff, retentionDays);
         }
         return deleted;
     }
 
-    private int deleteChunk(Instant cutoff) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement delete = c.prepareStatement(DELETE_CHUNK)) {
+    private int deleteChunk(String statement, Instant cutoff) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement delete = c.prepareStatement(statement)) {
             delete.setTimestamp(1, Timestamp.from(cutoff));
             delete.setInt(2, chunkSize);
             return delete.executeUpdate();

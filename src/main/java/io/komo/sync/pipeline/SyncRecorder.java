@@ -8,6 +8,8 @@ import java.util.Objects;
 import java.util.UUID;
 
 import io.komo.sync.delivery.DeadLetterStore;
+import io.komo.sync.delivery.webhooks.WebhookEventTypes;
+import io.komo.sync.delivery.webhooks.WebhookEvents;
 import io.komo.sync.integration.CompiledIntegration;
 import io.komo.sync.observe.SyncLog;
 import io.komo.sync.observe.SyncLogEntry;
@@ -20,7 +22,8 @@ import org.jboss.logging.Logger;
 /**
  * Writes the outcome of a sync step in the caller's transaction (the one that moves the cursor):
  * new merge bases and external ids, dead letters, and the integration's failure state, which raises
- * "sync failed" once when it starts failing rather than once per record.
+ * "sync failed" (a log entry and a {@code sync.failed} webhook event) once when it starts failing rather
+ * than once per record.
  */
 @ApplicationScoped
 public class SyncRecorder {
@@ -35,6 +38,9 @@ public class SyncRecorder {
 
     @Inject
     SyncLog log;
+
+    @Inject
+    WebhookEvents webhookEvents;
 
     public void recordOutbound(CompiledIntegration integration, OutboundPlan plan) {
         Instant now = Instant.now();
@@ -81,8 +87,10 @@ public class SyncRecorder {
     void recordHealth(CompiledIntegration integration, int failed, int succeeded) {
         if (failed > 0 && integration.failures().recordFailure()) {
             LOG.warnf("sync.failed: integration %s started failing (%d records dead-lettered)", integration.id(), failed);
-            log.append(List.of(SyncLogEntry.error(integration.id(), "sync.failed", null, null,
-                    failed + " records could not be delivered; see the dead letters")));
+            String detail = failed + " records could not be delivered; see the dead letters";
+            log.append(List.of(SyncLogEntry.error(integration.id(), WebhookEventTypes.SYNC_FAILED, null, null, detail)));
+            webhookEvents.raise(WebhookEventTypes.SYNC_FAILED,
+                    Map.of("integrationId", integration.id(), "failedRecords", failed, "detail", detail));
         } else if (failed == 0 && succeeded > 0 && integration.failures().recordSuccess()) {
             LOG.infof("Integration %s recovered", integration.id());
         }

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.komo.sync.contact.ChangeEvent;
+import io.komo.sync.delivery.webhooks.WebhookEventTypes;
+import io.komo.sync.delivery.webhooks.WebhookEvents;
 import io.komo.sync.feed.FeedHeaders;
 import io.komo.sync.integration.IntegrationRoutes;
 import io.komo.sync.pipeline.OutboundPlan;
@@ -51,6 +53,9 @@ public class RunExecutor {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    WebhookEvents webhookEvents;
 
     @ConfigProperty(name = "komo.runs.batch-size", defaultValue = "1000")
     int batchSize;
@@ -132,12 +137,16 @@ public class RunExecutor {
         }
     }
 
-    private static void finish(SyncRun run, String status, String error) {
+    /** Ends the run; a completed one raises {@code sync.completed} with the run as its data, in this transaction. */
+    private void finish(SyncRun run, String status, String error) {
         run.status = status;
         run.error = error;
         run.finishedAt = Instant.now();
-        if (SyncRun.COMPLETED.equals(status) && run.total != null) {
-            run.total = Math.max(run.total, run.processed);
+        if (SyncRun.COMPLETED.equals(status)) {
+            if (run.total != null) {
+                run.total = Math.max(run.total, run.processed);
+            }
+            webhookEvents.raise(WebhookEventTypes.SYNC_COMPLETED, RunView.of(run, run.finishedAt));
         }
     }
 

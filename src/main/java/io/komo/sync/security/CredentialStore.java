@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -110,6 +111,36 @@ public class CredentialStore {
             return delete.executeUpdate() > 0;
         } catch (SQLException e) {
             throw new IllegalStateException("could not delete credential '" + id + "'", e);
+        }
+    }
+
+    /**
+     * Seals a single secret kept outside this table (a webhook subscription's signing secret) under the
+     * credential key, bound to {@code owner}: {@code <key id>:<base64 of nonce and ciphertext>}.
+     */
+    public String seal(String owner, String secret) {
+        return cipher.keyId() + ":" + Base64.getEncoder().encodeToString(
+                cipher.encrypt(owner, secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The secret {@link #seal} sealed for {@code owner}; never log it.
+     *
+     * @throws UnreadableCredentialException when it was sealed under another key or altered
+     */
+    public String open(String owner, String sealed) {
+        int colon = sealed.lastIndexOf(':');
+        String keyId = colon < 0 ? "" : sealed.substring(0, colon);
+        if (!cipher.keyId().equals(keyId)) {
+            throw new UnreadableCredentialException("the secret of '" + owner + "' was sealed with key " + keyId
+                    + " but the configured key is " + cipher.keyId());
+        }
+        try {
+            return new String(cipher.decrypt(owner, Base64.getDecoder().decode(sealed.substring(colon + 1))),
+                    StandardCharsets.UTF_8);
+        } catch (AEADBadTagException | IllegalArgumentException tampered) {
+            throw new UnreadableCredentialException("the secret of '" + owner + "' does not decrypt with the configured key "
+                    + cipher.keyId() + ": its stored data was altered");
         }
     }
 

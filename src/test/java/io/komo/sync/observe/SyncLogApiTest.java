@@ -110,6 +110,51 @@ class SyncLogApiTest {
         assertThat(exists(recent)).as("the 89-day-old entry").isTrue();
     }
 
+    @Test
+    void retentionAlsoDeletesOldSettledWebhookDeliveriesButNeverPendingOnes() throws Exception {
+        Instant old = Instant.now().minus(Duration.ofDays(91));
+        UUID delivered = insertDelivery("delivered", old);
+        UUID failed = insertDelivery("failed", old);
+        UUID pending = insertDelivery("pending", old);
+        UUID recent = insertDelivery("delivered", Instant.now().minus(Duration.ofDays(89)));
+
+        assertThat(retention.deleteExpired()).isGreaterThanOrEqualTo(2);
+
+        assertThat(deliveryExists(delivered)).as("an old delivered one").isFalse();
+        assertThat(deliveryExists(failed)).as("an old failed one").isFalse();
+        assertThat(deliveryExists(pending)).as("an old pending one").isTrue();
+        assertThat(deliveryExists(recent)).as("a recent one").isTrue();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement delete = c.prepareStatement("DELETE FROM webhook_delivery WHERE id = ANY (?)")) {
+            delete.setArray(1, c.createArrayOf("uuid", new Object[] { pending, recent }));
+            delete.executeUpdate();
+        }
+    }
+
+    private UUID insertDelivery(String status, Instant at) throws Exception {
+        UUID id = UUID.randomUUID();
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO webhook_delivery (id, direction, subscription_id, event_type, payload, status, received_at) "
+                        + "VALUES (?, 'outbound', ?, 'contact.created', '{}', ?, ?)")) {
+            insert.setObject(1, id);
+            insert.setObject(2, UUID.randomUUID());
+            insert.setString(3, status);
+            insert.setTimestamp(4, Timestamp.from(at));
+            insert.executeUpdate();
+        }
+        return id;
+    }
+
+    private boolean deliveryExists(UUID id) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT 1 FROM webhook_delivery WHERE id = ?")) {
+            select.setObject(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     private long insertDirectly(String integration, Instant at) throws Exception {
         try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
                 "INSERT INTO sync_log (at, integration_id, type, operation) VALUES (?, ?, 'success', 'contact.upserted') RETURNING id")) {

@@ -136,6 +136,20 @@ class CredentialStoreTest {
         admin().delete("/api/credentials/" + id).then().statusCode(404);
     }
 
+    @Test
+    void aSealedSecretOpensOnlyForItsOwnerUnderTheSameKey() {
+        String sealed = store.seal("owner-a", TOKEN);
+        assertThat(sealed).doesNotContain(TOKEN).doesNotContain("0123456789abcdef");
+        assertThat(store.open("owner-a", sealed)).isEqualTo(TOKEN);
+        assertThatThrownBy(() -> store.open("owner-b", sealed))
+                .isInstanceOf(CredentialStore.UnreadableCredentialException.class).hasMessageContaining("altered");
+        byte[] otherKey = new byte[32];
+        new SecureRandom().nextBytes(otherKey);
+        String sealedElsewhere = new CredentialStore(dataSource, CredentialKey.of(otherKey)).seal("owner-a", TOKEN);
+        assertThatThrownBy(() -> store.open("owner-a", sealedElsewhere))
+                .isInstanceOf(CredentialStore.UnreadableCredentialException.class).hasMessageContaining("configured key");
+    }
+
     private static String newId() {
         return "cred-" + UUID.randomUUID().toString().substring(0, 8);
     }
