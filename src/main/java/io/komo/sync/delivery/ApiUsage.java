@@ -8,26 +8,48 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 
 /**
  * The calls made to each integration's platform per day, and how many of them the platform throttled
  * (the status's API usage; spec: "Monitor API limits"). Kept in {@code api_usage} so that a daily quota
  * also counts what earlier runs of the service, and other replicas, used today. The quota day is the
  * UTC day, as the {@link RateLimiter}'s.
+ * <p>
+ * Calls are counted in memory and written by the route {@code api-usage.flush} every few seconds:
+ * a call is made while its batch holds a database connection, and a second connection per call would
+ * starve the pool when many integrations deliver at once. A crash loses at most the last interval's
+ * counts, which are statistics, not data.
  */
 @ApplicationScoped
 public class ApiUsage {
+
+    private static final Logger LOG = Logger.getLogger(ApiUsage.class);
 
     /** One integration's usage on one day. */
     public record Day(long requests, long throttled) {
     }
 
+    private record Key(String integrationId, LocalDate day) {
+    }
+
+    private record Counts(AtomicLong requests, AtomicLong throttled) {
+
+        Counts() {
+            this(new AtomicLong(), new AtomicLong());
+        }
+    }
+
+    private final Map<Key, Counts> unwritten = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
 
     @Inject
@@ -35,45 +57,79 @@ public class ApiUsage {
 
     /** Counted before the call is sent: a call that times out was still made. */
     public void requested(String integrationId) {
-        add(integrationId, 1, 0);
+        counts(integrationId).requests().incrementAndGet();
     }
 
     public void throttled(String integrationId) {
-        add(integrationId, 0, 1);
+        counts(integrationId).throttled().incrementAndGet();
     }
 
+    /** What is written plus what this replica has counted since the last write. */
     public Day today(String integrationId) {
+        LocalDate today = today();
+        Counts pending = unwritten.get(new Key(integrationId, today));
+        long requests = pending == null ? 0 : pending.requests().get();
+        long throttled = pending == null ? 0 : pending.throttled().get();
         try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
                 "SELECT requests, throttled FROM api_usage WHERE integration_id = ? AND day = ?")) {
             read.setString(1, integrationId);
-            read.setDate(2, Date.valueOf(today()));
+            read.setDate(2, Date.valueOf(today));
             try (ResultSet rs = read.executeQuery()) {
-                return rs.next() ? new Day(rs.getLong(1), rs.getLong(2)) : new Day(0, 0);
+                return rs.next() ? new Day(rs.getLong(1) + requests, rs.getLong(2) + throttled) : new Day(requests, throttled);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the API usage of " + integrationId, e);
         }
     }
 
-    /**
-     * In a transaction of its own: the call was made even when the batch that made it rolls back for a
-     * retry, and the retry is another call.
-     */
-    private void add(String integrationId, long requests, long throttled) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection c = dataSource.getConnection(); PreparedStatement upsert = c.prepareStatement("""
-                    INSERT INTO api_usage (integration_id, day, requests, throttled) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (integration_id, day) DO UPDATE
-                    SET requests = api_usage.requests + EXCLUDED.requests, throttled = api_usage.throttled + EXCLUDED.throttled""")) {
-                upsert.setString(1, integrationId);
-                upsert.setDate(2, Date.valueOf(today()));
-                upsert.setLong(3, requests);
-                upsert.setLong(4, throttled);
-                upsert.executeUpdate();
-            } catch (SQLException e) {
-                throw new IllegalStateException("Could not count an API call of " + integrationId, e);
+    /** Adds the counts to {@code api_usage}; called by the route {@code api-usage.flush} and at shutdown. */
+    public void flush() {
+        LocalDate today = today();
+        for (Map.Entry<Key, Counts> entry : unwritten.entrySet()) {
+            Key key = entry.getKey();
+            long requests = entry.getValue().requests().getAndSet(0);
+            long throttled = entry.getValue().throttled().getAndSet(0);
+            if (key.day().isBefore(today)) {
+                unwritten.remove(key); // no call counts into a past day any more
             }
-        });
+            if (requests == 0 && throttled == 0) {
+                continue;
+            }
+            try {
+                add(key, requests, throttled);
+            } catch (SQLException e) {
+                // Kept for the next flush rather than lost.
+                counts(key).requests().addAndGet(requests);
+                counts(key).throttled().addAndGet(throttled);
+                LOG.warnf("Could not write the API usage of %s; will try again: %s", key.integrationId(), e.getMessage());
+            }
+        }
+    }
+
+    @PreDestroy
+    void flushAtShutdown() {
+        flush();
+    }
+
+    private void add(Key key, long requests, long throttled) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement upsert = c.prepareStatement("""
+                INSERT INTO api_usage (integration_id, day, requests, throttled) VALUES (?, ?, ?, ?)
+                ON CONFLICT (integration_id, day) DO UPDATE
+                SET requests = api_usage.requests + EXCLUDED.requests, throttled = api_usage.throttled + EXCLUDED.throttled""")) {
+            upsert.setString(1, key.integrationId());
+            upsert.setDate(2, Date.valueOf(key.day()));
+            upsert.setLong(3, requests);
+            upsert.setLong(4, throttled);
+            upsert.executeUpdate();
+        }
+    }
+
+    private Counts counts(String integrationId) {
+        return counts(new Key(integrationId, today()));
+    }
+
+    private Counts counts(Key key) {
+        return unwritten.computeIfAbsent(key, k -> new Counts());
     }
 
     private LocalDate today() {
