@@ -30,7 +30,8 @@ import org.jboss.logging.Logger;
 /**
  * Works through running backfills a batch at a time. Each batch goes through the integration's
  * outbound route in one transaction with the run's checkpoint, so a crash resumes after the last
- * committed batch and every contact is delivered once, in the state it has when its batch runs.
+ * committed batch and every contact is delivered at least once, in the state it had when its page was
+ * read (the next page is read while the current batch is delivered: {@link PageReadAhead}).
  */
 @ApplicationScoped
 public class RunExecutor {
@@ -43,7 +44,7 @@ public class RunExecutor {
     IntegrationRoutes integrations;
 
     @Inject
-    ContactBatches contacts;
+    PageReadAhead pages;
 
     @Inject
     ProducerTemplate producer;
@@ -79,8 +80,12 @@ public class RunExecutor {
                     step = QuarkusTransaction.requiringNew().call(() -> step(runId));
                     processed += Math.max(step, 0);
                 } while (step > 0 && System.currentTimeMillis() < until);
+                if (step == 0) {
+                    pages.forget(runId);
+                }
                 retryAt.remove(runId);
             } catch (RuntimeException e) {
+                pages.forget(runId);
                 retryAt.put(runId, Instant.now().plusSeconds(2));
                 LOG.warnf("Run %s will retry its batch: %s", runId, e.getMessage());
             }
@@ -102,12 +107,15 @@ public class RunExecutor {
             return 0;
         }
         JsonNode params = mapper.readTree(run.params);
-        ContactBatches.ChangePage page = contacts.changePage(run.checkpoint == null ? null : UUID.fromString(run.checkpoint),
-                instant(params, "from"), instant(params, "to"), batchSize);
+        Instant from = instant(params, "from");
+        Instant to = instant(params, "to");
+        ContactBatches.ChangePage page = pages.page(runId, new PageReadAhead.PageRequest(
+                run.checkpoint == null ? null : UUID.fromString(run.checkpoint), from, to, batchSize));
         if (page.events().isEmpty()) {
             finish(run, SyncRun.COMPLETED, null);
             return 0;
         }
+        pages.readAhead(runId, new PageReadAhead.PageRequest(page.lastId(), from, to, batchSize));
         ContactFilter filter = filter(params);
         List<ChangeEvent> events = filter == null ? page.events()
                 : page.events().stream().filter(e -> filter.matches(json(e.payload()))).toList();

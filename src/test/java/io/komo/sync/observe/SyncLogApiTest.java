@@ -80,6 +80,24 @@ class SyncLogApiTest {
                 .body("items[1].at", equalTo(t0.plusSeconds(60).toString()));
     }
 
+    /** Entries go to the table as arrays of text: values that mean something in an array literal must come back as written. */
+    @Test
+    void valuesAreStoredExactlyAsWrittenWhateverCharactersTheyHold() {
+        String integration = uniqueIntegration();
+        UUID contact = UUID.randomUUID();
+        List<String> awkward = List.of("NULL", "", "say \"hi\"", "back\\slash", "{a,b}", "line\nbreak\ttab", "Zoë 日本");
+        List<SyncLogEntry> entries = new ArrayList<>();
+        awkward.forEach(value -> entries.add(SyncLogEntry.fieldChanged(integration, "field.sent", contact, "ext-1", "note", value, null)));
+        syncLog.append(entries);
+
+        JsonPath page = viewer().queryParam("integration", integration).queryParam("limit", 50).get("/api/logs")
+                .then().statusCode(200).extract().jsonPath();
+        List<String> stored = new ArrayList<>(page.getList("items.oldValue"));
+        java.util.Collections.reverse(stored);
+        assertThat(stored).containsExactlyElementsOf(awkward);
+        assertThat(page.getList("items.newValue")).containsOnlyNulls();
+    }
+
     @Test
     void badParametersAreNamed() {
         assertBadParameter("type", "bogus");
