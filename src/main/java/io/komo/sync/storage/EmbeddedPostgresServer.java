@@ -54,6 +54,9 @@ final class EmbeddedPostgresServer {
                     .setCleanDataDirectory(false)
                     .setPort(freePort())
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // The library turns it off (it is made for throwaway test databases); here it holds the
+                    // installation's data, and a committed sync result or cursor must survive a power cut.
+                    .setServerConfig("synchronous_commit", "on")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
             LOG.infof("Embedded PostgreSQL started on 127.0.0.1:%d with data in %s (set QUARKUS_DATASOURCE_JDBC_URL to use an external server)",
