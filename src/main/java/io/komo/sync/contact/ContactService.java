@@ -18,7 +18,6 @@ import io.quarkus.panache.common.Parameters;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -77,7 +76,7 @@ public class ContactService {
     }
 
     private ContactView change(UUID id, JsonNode body, ContactInput.Mode mode) {
-        Contact contact = liveForUpdate(id);
+        Contact contact = live(id);
         String email = ContactInput.emailOf(body);
         if (email != null && !email.equals(contact.email)) {
             Contact other = Contact.findLiveByEmail(email);
@@ -97,7 +96,7 @@ public class ContactService {
 
     @Transactional
     public void delete(UUID id) {
-        Contact contact = liveForUpdate(id);
+        Contact contact = live(id);
         Instant now = now();
         contact.deletedAt = now;
         contact.updatedAt = now;
@@ -255,19 +254,7 @@ public class ContactService {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
-    /**
-     * The contact, its row locked until the transaction ends: a change through the API and one applied by
-     * a sync at the same moment then wait for each other instead of failing the later one with 409.
-     */
-    static Contact liveForUpdate(UUID id) {
-        Contact contact = Contact.find("id = ?1 and deletedAt is null", id).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
-        if (contact == null) {
-            throw ProblemException.notFound("No contact with id " + id);
-        }
-        return contact;
-    }
-
-    private static Contact live(UUID id) {
+    static Contact live(UUID id) {
         Contact contact = Contact.findLive(id);
         if (contact == null) {
             throw ProblemException.notFound("No contact with id " + id);

@@ -43,7 +43,7 @@ public class KomoEventService {
     @Transactional
     public Recorded record(JsonNode body) {
         Request request = read(body);
-        Contact contact = ContactService.liveForUpdate(request.contactId());
+        Contact contact = ContactService.live(request.contactId());
         Instant now = ContactService.now();
         List<String> changed = new ArrayList<>();
         switch (request.type()) {
