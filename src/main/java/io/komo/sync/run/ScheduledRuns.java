@@ -4,6 +4,7 @@ import java.util.Date;
 
 import io.komo.sync.integration.IntegrationRoutes;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.apache.camel.Header;
@@ -25,7 +26,12 @@ public class ScheduledRuns {
     @Inject
     RunService runs;
 
-    /** @param scheduledFireTime the fire time the cron computed, the same on every replica (camel-quartz header) */
+    /**
+     * Runs on a Quartz worker thread, which has no request context of its own for the look-up below.
+     *
+     * @param scheduledFireTime the fire time the cron computed, the same on every replica (camel-quartz header)
+     */
+    @ActivateRequestContext
     public void start(@Header("komo-integration-id") String integrationId, @Header("scheduledFireTime") Date scheduledFireTime) {
         if (integrations.find(integrationId).filter(i -> i.isActive()).isEmpty()) {
             return;
