@@ -24,6 +24,7 @@ import io.komo.sync.schedule.ScheduleTriggers;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.CamelJob;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +48,9 @@ class ScheduleJobStoreTest {
 
     @Inject
     ScheduleTriggers triggers;
+
+    @Inject
+    CamelContext camel;
 
     private WebhookReceiverFake platform;
 
@@ -151,6 +155,40 @@ class ScheduleJobStoreTest {
         } finally {
             admin().delete("/api/integrations/" + id).then().statusCode(204);
         }
+    }
+
+    /**
+     * Another replica activated the integration: this one still has it as a draft, and (as after a restart
+     * of the other) without a schedule route, when the shared trigger fires here.
+     */
+    @Test
+    void aScheduleFiringOnAReplicaThatDoesNotRunItYetCatchesUpAndStartsTheRun() throws Exception {
+        String id = uniqueId("lagging");
+        admin().body(definition(id, "{\"realtime\": false, \"schedule\": \"* * * * * ?\", \"timezone\": \"UTC\"}"))
+                .post("/api/integrations").then().statusCode(201);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement activate = c.prepareStatement("update integration set status = 'active' where id = ?")) {
+            activate.setString(1, id);
+            assertThat(activate.executeUpdate()).isOne();
+        }
+        camel.getRouteController().stopRoute(id + ".schedule");
+        camel.removeRoute(id + ".schedule");
+        try {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> viewer().get("/api/integrations/" + id + "/runs")
+                    .then().body("items.size()", greaterThanOrEqualTo(1)));
+            assertThat(camel.getRoute(id + ".schedule")).isNotNull();
+        } finally {
+            admin().delete("/api/integrations/" + id).then().statusCode(204);
+        }
+    }
+
+    @Test
+    void aTriggerWhoseIntegrationIsGoneIsDeletedWhenItFires() throws Exception {
+        String gone = uniqueId("gone");
+        quartz.scheduler().scheduleJob(JobBuilder.newJob(CamelJob.class).withIdentity(gone, ScheduleTriggers.GROUP).build(),
+                TriggerBuilder.newTrigger().withIdentity(ScheduleTriggers.key(gone))
+                        .withSchedule(CronScheduleBuilder.cronSchedule("* * * * * ?")).build());
+        await().atMost(Duration.ofSeconds(30)).until(() -> storedCron(gone).isEmpty() && !jobStored(gone));
     }
 
     /** What start-up does after applying the stored integrations, with the integrations really stored. */
