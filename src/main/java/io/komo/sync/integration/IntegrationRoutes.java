@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import io.komo.sync.connector.spi.Connector;
 import io.komo.sync.connector.spi.ConnectorContext;
@@ -14,6 +15,7 @@ import io.komo.sync.delivery.ApiUsage;
 import io.komo.sync.feed.ChangeFeed;
 import io.komo.sync.feed.EmbeddedChangeFeed;
 import io.komo.sync.feed.KafkaFeedSubscriptions;
+import io.komo.sync.schedule.ScheduleTriggers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -65,6 +67,9 @@ public class IntegrationRoutes implements IntegrationRuntime {
     @Inject
     ApiUsage usage;
 
+    @Inject
+    ScheduleTriggers scheduleTriggers;
+
     @ConfigProperty(name = "komo.contacts.default-phone-region")
     String phoneRegion;
 
@@ -81,6 +86,8 @@ public class IntegrationRoutes implements IntegrationRuntime {
                 LOG.errorf(e, "Integration %s could not be started", integration.id);
             }
         }
+        scheduleTriggers.removeOrphans(() -> QuarkusTransaction.requiringNew().call(() -> Integration.<Integration>streamAll()
+                .map(i -> i.id).collect(Collectors.toSet())));
     }
 
     public Optional<CompiledIntegration> find(String integrationId) {
@@ -107,7 +114,7 @@ public class IntegrationRoutes implements IntegrationRuntime {
             ensureRoute(id, OUTBOUND, "komo-outbound", direction.sendsToExternal());
             ensureRoute(id, INBOUND_WEBHOOK, "komo-inbound-webhook", direction.receivesFromExternal());
             ensureRoute(id, INBOUND_PROCESS, "komo-inbound-process", direction.receivesFromExternal());
-            ensureSchedule(id, definition.triggerOrDefault());
+            ensureSchedule(id, definition.triggerOrDefault(), status);
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the routes of integration " + id, e);
         }
@@ -128,6 +135,7 @@ public class IntegrationRoutes implements IntegrationRuntime {
         for (String stage : new String[] { OUTBOUND, INBOUND_WEBHOOK, INBOUND_PROCESS, SCHEDULE }) {
             removeTemplated(integrationId + "." + stage);
         }
+        scheduleTriggers.remove(integrationId);
     }
 
     private void unsubscribe(String integrationId) {
@@ -138,13 +146,26 @@ public class IntegrationRoutes implements IntegrationRuntime {
         ensureRoute(integrationId, stage, template, wanted, Map.of());
     }
 
-    /** A schedule's route is rebuilt on every change: the cron or its time zone may have changed. */
-    private void ensureSchedule(String integrationId, IntegrationDefinition.Trigger trigger) throws Exception {
-        removeTemplated(integrationId + "." + SCHEDULE);
-        boolean scheduled = trigger.schedule() != null && !trigger.schedule().isBlank();
-        ensureRoute(integrationId, SCHEDULE, "komo-schedule", scheduled, !scheduled ? Map.of() : Map.of(
-                "cron", trigger.schedule().trim().replaceAll("\\s+", "+"),
-                "timezone", trigger.timezone() == null || trigger.timezone().isBlank() ? "UTC" : trigger.timezone()));
+    /**
+     * A schedule's route is rebuilt on every change: the cron or its time zone may have changed. Its
+     * trigger lives on in the clustered job store after the route goes, so a schedule that is gone (or
+     * paused) is deleted there, and a changed one is dropped for the new route to store afresh.
+     */
+    private void ensureSchedule(String integrationId, IntegrationDefinition.Trigger trigger, IntegrationStatus status)
+            throws Exception {
+        String routeId = integrationId + "." + SCHEDULE;
+        if (camel.getRoute(routeId) != null && !templated.contains(routeId)) {
+            return; // an engineer's override from routes/integrations/
+        }
+        removeTemplated(routeId);
+        if (status == IntegrationStatus.PAUSED || trigger.schedule() == null || trigger.schedule().isBlank()) {
+            scheduleTriggers.remove(integrationId);
+            return;
+        }
+        String cron = trigger.schedule().trim().replaceAll("\\s+", " ");
+        String timezone = trigger.timezone() == null || trigger.timezone().isBlank() ? "UTC" : trigger.timezone();
+        scheduleTriggers.dropIfChanged(integrationId, cron, timezone);
+        ensureRoute(integrationId, SCHEDULE, "komo-schedule", true, Map.of("cron", cron.replace(' ', '+'), "timezone", timezone));
     }
 
     private void ensureRoute(String integrationId, String stage, String template, boolean wanted,

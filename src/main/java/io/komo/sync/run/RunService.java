@@ -57,8 +57,8 @@ public class RunService {
     }
 
     /**
-     * Starts the incremental run of one schedule firing. All replicas fire the same schedule; the unique
-     * (integration, fire time) index lets exactly one of them commit the run.
+     * Starts the incremental run of one schedule firing. Quartz fires a schedule on one replica; the unique
+     * (integration, fire time) index is the second line of defence that lets exactly one run commit.
      */
     @Transactional
     public RunView startScheduled(String integrationId, Instant scheduledFor) {

@@ -4,6 +4,7 @@ import java.util.Date;
 
 import io.komo.sync.integration.IntegrationRoutes;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.apache.camel.Header;
@@ -11,7 +12,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Starts the incremental run a schedule fires, unless the integration is not active or a run is still
- * going. Every replica fires the schedule; {@link RunService#startScheduled} lets one of them start it.
+ * going. The clustered job store fires each schedule on one replica; {@link RunService#startScheduled}
+ * still starts a fire time's run only once, should two replicas ever both fire it.
  */
 @ApplicationScoped
 @Named("scheduledRuns")
@@ -25,7 +27,12 @@ public class ScheduledRuns {
     @Inject
     RunService runs;
 
-    /** @param scheduledFireTime the fire time the cron computed, the same on every replica (camel-quartz header) */
+    /**
+     * Runs on a Quartz worker thread, which has no request context of its own for the look-up below.
+     *
+     * @param scheduledFireTime the fire time the cron computed (camel-quartz header), which keys the run
+     */
+    @ActivateRequestContext
     public void start(@Header("komo-integration-id") String integrationId, @Header("scheduledFireTime") Date scheduledFireTime) {
         if (integrations.find(integrationId).filter(i -> i.isActive()).isEmpty()) {
             return;
