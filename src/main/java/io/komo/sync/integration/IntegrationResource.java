@@ -45,10 +45,12 @@ public class IntegrationResource {
     @Inject
     ConnectorRegistry connectors;
 
-    /** The list page, plus the definition files skipped at start-up so a broken file is not silently missing. */
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    /**
+     * The list page, as every list of the API shows it, plus the definition files skipped at start-up so
+     * a broken file is not silently missing (left out when there are none).
+     */
     public record IntegrationList(List<IntegrationView> items, String nextCursor,
-            List<DefinitionLoader.LoadError> loadErrors) {
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DefinitionLoader.LoadError> loadErrors) {
     }
 
     @GET
