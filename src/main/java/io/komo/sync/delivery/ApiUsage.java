@@ -108,7 +108,12 @@ public class ApiUsage {
 
     @PreDestroy
     void flushAtShutdown() {
-        flush();
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            // The pool may already be closed; the counts are statistics, a stop must not fail on them.
+            LOG.warnf("Could not write the last API usage counts at shutdown: %s", e.getMessage());
+        }
     }
 
     private void add(Key key, long requests, long throttled) throws SQLException {
