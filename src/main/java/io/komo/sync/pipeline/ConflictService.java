@@ -102,11 +102,13 @@ public class ConflictService {
         // Mapped before anything is written, so a value Komo cannot take is a 400 rather than a half-applied answer.
         Map<String, Object> komoWrite = komoWrite(integration, resolved);
         SyncState state = states.load(integration.id(), Set.of(contact.id)).get(contact.id);
+        Instant sentAt = Instant.now();
         String externalId = writeToPlatform(integration, contact, state == null ? null : state.externalId(), resolved);
         contacts.patch(contact.id, mapper.valueToTree(komoWrite));
         Map<String, Object> base = new HashMap<>(state == null ? Map.of() : state.base());
         base.put(resolved.field(), resolved.value());
-        states.save(List.of(new SyncState(integration.id(), contact.id, externalId, base, Instant.now())));
+        states.save(List.of(new SyncState(integration.id(), contact.id, externalId, base, Instant.now(),
+                Map.of(resolved.field(), sentAt))));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("winner", body.get("winner").asText().toLowerCase(Locale.ROOT));
         answer.put("value", resolved.value());

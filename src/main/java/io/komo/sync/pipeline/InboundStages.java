@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -173,17 +174,22 @@ public class InboundStages {
             mergeFirstMatch(integration, record, existing, contact, komo.record(), incoming, now);
             return;
         }
-        Map<String, Object> base = state.map(SyncState::base).orElseGet(
-                () -> states.load(integration.id(), List.of(existing.id)).get(existing.id).base());
+        SyncState known = state.orElseGet(() -> states.load(integration.id(), List.of(existing.id)).get(existing.id));
+        Map<String, Object> base = known.base();
+        Set<String> stale = StaleChanges.staleFields(incoming, record.changedAt(), base, known.sentAt());
         MappingResult komoAsExternal = integration.mapper().toExternal(contact);
         MergeResult merge = resolver.merge(existing.id.toString(), base,
                 SideSnapshot.of(komoAsExternal.record(), KomoRecords.externalModifiedAt(integration, contact)),
-                SideSnapshot.at(record.changedAt() == null ? now : record.changedAt(), incoming),
+                SideSnapshot.at(record.changedAt() == null ? now : record.changedAt(), StaleChanges.without(incoming, stale)),
                 integration.conflictPolicy());
+        String externalIdForLog = record.externalId();
+        // What the platform reported (old) and what both sides hold since Komo's later write (new).
+        log.append(stale.stream().map(field -> SyncLogEntry.fieldChanged(integration.id(), "field.received.stale",
+                existing.id, externalIdForLog, field, SyncRecorder.text(incoming.get(field)),
+                SyncRecorder.text(base.get(field)))).toList());
         if (merge.isEmpty()) {
             return; // an echo of our own write, or nothing new
         }
-        String externalIdForLog = record.externalId();
         List<SyncLogEntry> entries = new ArrayList<>(SyncRecorder.conflictEntries(integration.id(), existing.id,
                 externalIdForLog, merge.decisions()));
         if (!merge.komoWrites().isEmpty()) {

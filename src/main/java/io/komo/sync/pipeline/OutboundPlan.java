@@ -1,5 +1,6 @@
 package io.komo.sync.pipeline;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,8 @@ public final class OutboundPlan {
             Map<String, Object> newBase, List<MergeDecision> decisions, String payload) {
     }
 
-    /** A planned contact the platform accepted. */
-    public record Delivered(Planned planned, String externalId, boolean created) {
+    /** A planned contact the platform accepted, in the call that started at {@code sentAt}. */
+    public record Delivered(Planned planned, String externalId, boolean created, Instant sentAt) {
     }
 
     final String integrationId;

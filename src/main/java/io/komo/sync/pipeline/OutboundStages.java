@@ -1,6 +1,7 @@
 package io.komo.sync.pipeline;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,6 +160,7 @@ public class OutboundStages {
         List<OutboundRecord> records = batch.stream().map(OutboundPlan.Planned::record).toList();
         waitForRateLimit(integration);
         PreparedCall call = integration.connector().upsert(integration.context(), records);
+        Instant sentAt = Instant.now();
         CallOutcome outcome = send(integration, plan, call, batch);
         if (outcome == null) {
             return;
@@ -168,7 +170,7 @@ public class OutboundStages {
             RecordResult result = i < results.size() ? results.get(i) : RecordResult.failed("no result for this record", false);
             OutboundPlan.Planned planned = batch.get(i);
             if (result.success()) {
-                plan.delivered.add(new OutboundPlan.Delivered(planned, result.externalId(), result.created()));
+                plan.delivered.add(new OutboundPlan.Delivered(planned, result.externalId(), result.created(), sentAt));
             } else if (result.retryable() && plan.attempt < integration.retryPolicy().maxAttempts()) {
                 throw new RetryLaterException("record " + planned.contactId() + ": " + result.error(),
                         integration.retryPolicy().nextDelay(plan.attempt));
@@ -181,9 +183,10 @@ public class OutboundStages {
     private void deliverDelete(CompiledIntegration integration, OutboundPlan plan, OutboundPlan.Planned deletion) {
         waitForRateLimit(integration);
         PreparedCall call = integration.connector().delete(integration.context(), deletion.record());
+        Instant sentAt = Instant.now();
         CallOutcome outcome = send(integration, plan, call, List.of(deletion));
         if (outcome != null) {
-            plan.delivered.add(new OutboundPlan.Delivered(deletion, deletion.record().externalId(), false));
+            plan.delivered.add(new OutboundPlan.Delivered(deletion, deletion.record().externalId(), false, sentAt));
         }
     }
 

@@ -2,6 +2,7 @@ package io.komo.sync.pipeline;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,7 +46,8 @@ public class SyncRecorder {
     public void recordOutbound(CompiledIntegration integration, OutboundPlan plan) {
         Instant now = Instant.now();
         states.save(plan.delivered().stream()
-                .map(d -> new SyncState(integration.id(), d.planned().contactId(), d.externalId(), d.planned().newBase(), now))
+                .map(d -> new SyncState(integration.id(), d.planned().contactId(), d.externalId(), d.planned().newBase(), now,
+                        sentTimes(d)))
                 .toList());
         deadLetters.add(plan.deadLetters());
         List<SyncLogEntry> entries = new ArrayList<>();
@@ -68,6 +70,13 @@ public class SyncRecorder {
                 letter.contactId(), null, letter.error()).at(now)));
         log.append(entries);
         recordHealth(integration, plan.deadLetters().size(), plan.delivered().size());
+    }
+
+    /** Each field the delivered record carried was written to the platform by the call that started at its sentAt. */
+    private static Map<String, Instant> sentTimes(OutboundPlan.Delivered delivered) {
+        Map<String, Instant> times = new HashMap<>();
+        delivered.planned().record().fields().keySet().forEach(field -> times.put(field, delivered.sentAt()));
+        return times;
     }
 
     /** Every decision the merge took on a conflict (both sides changed), for the conflict log. */

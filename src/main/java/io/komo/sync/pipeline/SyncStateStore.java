@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,6 +30,8 @@ public class SyncStateStore {
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
+    private static final TypeReference<Map<String, Instant>> TIMES = new TypeReference<>() {
+    };
 
     @Inject
     DataSource dataSource;
@@ -46,7 +49,7 @@ public class SyncStateStore {
         // state) as a hash of all the integration's states. Planned afresh on every call (no server-side
         // prepared plan): a plan cached while the table was nearly empty scans it whole for each id.
         try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT s.contact_id, s.external_id, s.base_values::text, s.last_synced_at "
+                "SELECT s.contact_id, s.external_id, s.base_values::text, s.last_synced_at, s.sent_at::text "
                         + "FROM unnest(?::uuid[]) AS wanted(id) CROSS JOIN LATERAL (SELECT * FROM sync_state "
                         + "WHERE integration_id = ? AND contact_id = wanted.id LIMIT 1) s")) {
             read.unwrap(PGStatement.class).setPrepareThreshold(0);
@@ -66,7 +69,7 @@ public class SyncStateStore {
 
     public Optional<SyncState> findByExternalId(String integrationId, String externalId) {
         try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT contact_id, external_id, base_values::text, last_synced_at FROM sync_state "
+                "SELECT contact_id, external_id, base_values::text, last_synced_at, sent_at::text FROM sync_state "
                         + "WHERE integration_id = ? AND external_id = ?")) {
             read.setString(1, integrationId);
             read.setString(2, externalId);
@@ -79,9 +82,10 @@ public class SyncStateStore {
     }
 
     /**
-     * Upserts the states in one statement over arrays: five array parameters instead of a JDBC batch of
+     * Upserts the states in one statement over arrays: six array parameters instead of a JDBC batch of
      * a thousand rows' parameters took a third off a backfill batch's state write. A contact named twice
      * keeps its last state, as a batch of single-row upserts would (one statement may not touch a row twice).
+     * The stored write times are added to, not replaced: a write of one field leaves the others' times.
      */
     public void save(List<SyncState> states) {
         if (states.isEmpty()) {
@@ -95,6 +99,7 @@ public class SyncStateStore {
         String[] externalIds = new String[n];
         String[] bases = new String[n];
         String[] syncedAt = new String[n];
+        String[] sentAt = new String[n];
         int i = 0;
         try {
             for (SyncState state : latest.values()) {
@@ -103,23 +108,27 @@ public class SyncStateStore {
                 externalIds[i] = state.externalId();
                 bases[i] = mapper.writeValueAsString(state.base());
                 syncedAt[i] = state.lastSyncedAt().toString();
+                sentAt[i] = state.sentAt().isEmpty() ? "{}" : mapper.writeValueAsString(state.sentAt());
                 i++;
             }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A merge base could not be written as JSON", e);
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement upsert = c.prepareStatement(
-                "INSERT INTO sync_state (integration_id, contact_id, external_id, base_values, last_synced_at) "
-                        + "SELECT i, id, e, b::jsonb, t::timestamptz "
-                        + "FROM unnest(?::varchar[], ?::uuid[], ?::varchar[], ?::text[], ?::text[]) AS s(i, id, e, b, t) "
+                "INSERT INTO sync_state (integration_id, contact_id, external_id, base_values, last_synced_at, sent_at) "
+                        + "SELECT i, id, e, b::jsonb, t::timestamptz, w::jsonb "
+                        + "FROM unnest(?::varchar[], ?::uuid[], ?::varchar[], ?::text[], ?::text[], ?::text[]) "
+                        + "AS s(i, id, e, b, t, w) "
                         + "ON CONFLICT (integration_id, contact_id) DO UPDATE SET "
                         + "external_id = coalesce(excluded.external_id, sync_state.external_id), "
-                        + "base_values = excluded.base_values, last_synced_at = excluded.last_synced_at")) {
+                        + "base_values = excluded.base_values, last_synced_at = excluded.last_synced_at, "
+                        + "sent_at = sync_state.sent_at || excluded.sent_at")) {
             upsert.setArray(1, c.createArrayOf("varchar", integrationIds));
             upsert.setArray(2, c.createArrayOf("uuid", contactIds));
             upsert.setArray(3, c.createArrayOf("varchar", externalIds));
             upsert.setArray(4, c.createArrayOf("text", bases));
             upsert.setArray(5, c.createArrayOf("text", syncedAt));
+            upsert.setArray(6, c.createArrayOf("text", sentAt));
             upsert.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Could not write the sync state", e);
@@ -145,7 +154,8 @@ public class SyncStateStore {
         try {
             Timestamp synced = rs.getTimestamp(4);
             return new SyncState(integrationId, rs.getObject(1, UUID.class), rs.getString(2),
-                    mapper.readValue(rs.getString(3), MAP), synced == null ? null : synced.toInstant());
+                    mapper.readValue(rs.getString(3), MAP), synced == null ? null : synced.toInstant(),
+                    mapper.readValue(rs.getString(5), TIMES));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A stored merge base is not JSON", e);
         }

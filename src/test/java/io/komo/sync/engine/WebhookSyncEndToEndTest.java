@@ -143,18 +143,62 @@ class WebhookSyncEndToEndTest {
                     .then().statusCode(200);
             int expected = round + 1;
             await().atMost(WAIT).until(() -> platform.recordsFor(email).size() >= expected);
-            pushSigned(id, secret, "{\"id\": \"ext-pp\", \"email\": \"%s\", \"first_name\": \"Round%d\"}"
-                    .formatted(email, round), Instant.now()).then().statusCode(202);
-            // The next Komo change waits until this echo is applied: an echo processed only after a newer
-            // value was sent carries an older value that looks like a real platform change (known race,
-            // see the issue notes); this test is about the echo of the value just sent.
-            await().atMost(WAIT).until(() -> storedInboundEvents(id) == 0);
+            // Stamped with the time the platform holds the value, as real platforms stamp updatedAt. The next Komo
+            // change does not wait for the echo: echoes lag, and one applied after a newer value went out must
+            // still be known for an echo, by its time.
+            pushSigned(id, secret, "{\"id\": \"ext-pp\", \"email\": \"%s\", \"first_name\": \"Round%d\", \"updatedAt\": \"%s\"}"
+                    .formatted(email, round, Instant.now()), Instant.now()).then().statusCode(202);
         }
-        // The last echo is applied (or dropped) within a few feed polls; then nothing more may be sent.
+        await().atMost(WAIT).until(() -> storedInboundEvents(id) == 0);
+        // The last echo is applied (or dropped); then nothing more may be sent.
         await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> viewer()
                 .queryParam("integration", id).queryParam("contact", contactId).get("/api/logs").then().statusCode(200));
         assertThat(platform.recordsFor(email)).as("one outbound call per Komo change, none for echoes").hasSize(101);
         viewer().get("/api/contacts/" + contactId).then().body("firstName", equalTo("Round100"));
+    }
+
+    @Test
+    void anEchoOfAnOlderValueArrivingAfterANewerOneWasSentIsDropped() {
+        String id = uniqueId("stale");
+        String secret = storeSigningSecret(id + "-signing");
+        createActive(id, """
+                "direction": "bidirectional", %s, "auth": {"type": "none", "secretCredential": "%s-signing"}, %s,
+                "mapping": %s""".formatted(endpoint(), id, FAST_RETRY, MAPPING));
+        String email = uniqueEmail("stale");
+        String contactId = createContact("{\"email\": \"%s\", \"firstName\": \"First\"}".formatted(email));
+        await().atMost(WAIT).until(() -> platform.recordsFor(email).size() == 1);
+        operator().body("{\"firstName\": \"Older\"}").patch("/api/contacts/" + contactId).then().statusCode(200);
+        await().atMost(WAIT).until(() -> platform.recordsFor(email).size() == 2);
+        Instant platformHeldOlder = Instant.now();
+        operator().body("{\"firstName\": \"Newer\"}").patch("/api/contacts/" + contactId).then().statusCode(200);
+        await().atMost(WAIT).until(() -> sentLogged(id, contactId, "Newer"));
+
+        // The platform's webhooks for "Older" arrive late: one stamps the change in its body, one only signs it.
+        pushSigned(id, secret, "{\"id\": \"ext-st\", \"email\": \"%s\", \"first_name\": \"Older\", \"updatedAt\": \"%s\"}"
+                .formatted(email, platformHeldOlder), Instant.now()).then().statusCode(202);
+        pushSigned(id, secret, "{\"id\": \"ext-st\", \"email\": \"%s\", \"first_name\": \"Older\"}".formatted(email),
+                platformHeldOlder.minusSeconds(2)).then().statusCode(202);
+        await().atMost(WAIT).until(() -> storedInboundEvents(id) == 0);
+
+        viewer().get("/api/contacts/" + contactId).then().body("firstName", equalTo("Newer"));
+        List<String> dropped = viewer().queryParam("integration", id).queryParam("contact", contactId).get("/api/logs")
+                .then().statusCode(200).extract().jsonPath().getList("items.findAll { it.operation == 'field.received.stale' }.oldValue");
+        assertThat(dropped).as("both late echoes are logged as dropped").containsExactly("Older", "Older");
+
+        // A change the platform makes after Komo's write is a real change and is applied.
+        pushSigned(id, secret, "{\"id\": \"ext-st\", \"email\": \"%s\", \"first_name\": \"FromPlatform\"}"
+                .formatted(email), Instant.now()).then().statusCode(202);
+        await().atMost(WAIT).untilAsserted(() -> viewer().get("/api/contacts/" + contactId).then()
+                .body("firstName", equalTo("FromPlatform")));
+        assertThat(platform.recordsFor(email)).extracting(r -> r.get("first_name"))
+                .as("the stale value is never sent back out").containsExactly("First", "Older", "Newer");
+    }
+
+    private static boolean sentLogged(String integrationId, String contactId, String value) {
+        List<String> sent = viewer().queryParam("integration", integrationId).queryParam("contact", contactId)
+                .get("/api/logs").then().statusCode(200).extract().jsonPath()
+                .getList("items.findAll { it.operation == 'field.sent' }.newValue");
+        return sent.contains(value);
     }
 
     private long storedInboundEvents(String integrationId) throws Exception {

@@ -72,4 +72,20 @@ class SyncStateStoreTest {
         assertThat(store.load(integration, List.of(ann)).get(ann))
                 .isEqualTo(new SyncState(integration, ann, "ext-ann", Map.of("tier", "PLATINUM"), later));
     }
+
+    @Test
+    void writeTimesAreAddedToPerFieldSoAWriteOfOneFieldKeepsTheOthersTimes() {
+        UUID ann = UUID.randomUUID();
+        Instant first = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant later = first.plusSeconds(3);
+        store.save(List.of(new SyncState(integration, ann, "ext-ann", Map.of("tier", "GOLD", "first_name", "Ann"), first,
+                Map.of("tier", first, "first_name", first))));
+        store.save(List.of(new SyncState(integration, ann, null, Map.of("tier", "SILVER", "first_name", "Ann"), later,
+                Map.of("tier", later))));
+        store.save(List.of(new SyncState(integration, ann, null, Map.of("tier", "SILVER", "first_name", "Ann"), later)));
+
+        assertThat(store.load(integration, List.of(ann)).get(ann).sentAt())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("tier", later, "first_name", first));
+        assertThat(store.findByExternalId(integration, "ext-ann").orElseThrow().sentAt()).containsEntry("tier", later);
+    }
 }

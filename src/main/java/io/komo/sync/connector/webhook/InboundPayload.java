@@ -21,6 +21,7 @@ import io.komo.sync.connector.spi.InboundRecord;
  * of objects, or {@code {"records": [...]}}. Which member is the id, the change time and the deletion
  * flag is configurable through the definition's options {@code idField} (default {@code id}),
  * {@code changedAtField} ({@code updatedAt}, ISO-8601) and {@code deletedField} ({@code deleted}).
+ * A record without a change time gets the one the caller knows from the request, if any.
  */
 final class InboundPayload {
 
@@ -43,7 +44,7 @@ final class InboundPayload {
         this.deletedField = option(options, DELETED_FIELD, "deleted");
     }
 
-    List<InboundRecord> parse(String body) {
+    List<InboundRecord> parse(String body, Instant changedAtFallback) {
         JsonNode root;
         try {
             root = json.readTree(body == null ? "" : body);
@@ -57,23 +58,24 @@ final class InboundPayload {
         List<InboundRecord> parsed = new ArrayList<>();
         if (records.isArray()) {
             for (int i = 0; i < records.size(); i++) {
-                parsed.add(record(records.get(i), "records[" + i + "]"));
+                parsed.add(record(records.get(i), "records[" + i + "]", changedAtFallback));
             }
         } else {
-            parsed.add(record(records, "the body"));
+            parsed.add(record(records, "the body", changedAtFallback));
         }
         return parsed;
     }
 
-    private InboundRecord record(JsonNode node, String where) {
+    private InboundRecord record(JsonNode node, String where, Instant changedAtFallback) {
         if (!node.isObject()) {
             throw new IllegalArgumentException(where + " is not a JSON object");
         }
         ObjectNode fields = ((ObjectNode) node).deepCopy();
         JsonNode id = fields.remove(idField);
         String externalId = id == null || id.isNull() ? null : id.asText();
-        return new InboundRecord(externalId, json.convertValue(fields, FIELDS), changedAt(node, where),
-                isTrue(node.get(deletedField)));
+        Instant changedAt = changedAt(node, where);
+        return new InboundRecord(externalId, json.convertValue(fields, FIELDS),
+                changedAt == null ? changedAtFallback : changedAt, isTrue(node.get(deletedField)));
     }
 
     private Instant changedAt(JsonNode node, String where) {

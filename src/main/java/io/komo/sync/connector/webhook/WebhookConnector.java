@@ -3,6 +3,7 @@ package io.komo.sync.connector.webhook;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -222,10 +223,26 @@ public class WebhookConnector implements Connector {
         return verifier.verify(webhook::header, webhook.body(), clock.instant());
     }
 
-    /** @throws IllegalArgumentException when the body is not JSON of one of the accepted shapes */
+    /**
+     * Records without their own change time are stamped with the end of the second the webhook was signed in
+     * ({@code webhook-timestamp}, whole seconds): the change happened before then. The end rather than the start,
+     * so that a change made after one of Komo's writes within the same second is never taken for an older one.
+     *
+     * @throws IllegalArgumentException when the body is not JSON of one of the accepted shapes
+     */
     @Override
     public List<InboundRecord> parseWebhook(ConnectorContext context, InboundWebhook webhook) {
-        return new InboundPayload(json, context.definition().options()).parse(webhook.body());
+        return new InboundPayload(json, context.definition().options()).parse(webhook.body(), signedBy(webhook));
+    }
+
+    /** The end of the second in the webhook's signed timestamp; null when it has none (it was then never verified). */
+    private static Instant signedBy(InboundWebhook webhook) {
+        String timestamp = webhook.header(StandardWebhooks.TIMESTAMP_HEADER);
+        try {
+            return timestamp == null ? null : Instant.ofEpochSecond(Long.parseLong(timestamp.trim()) + 1);
+        } catch (NumberFormatException notSeconds) {
+            return null;
+        }
     }
 
     @Override

@@ -287,6 +287,18 @@ class WebhookConnectorTest {
     }
 
     @Test
+    void aRecordWithoutItsOwnChangeTimeIsStampedWithTheEndOfTheSecondItWasSignedIn() {
+        ConnectorContext context = context(endpoint(null), null, null, null);
+        Map<String, String> signed = Map.of("webhook-timestamp", "1764300000");
+        List<InboundRecord> records = connector.parseWebhook(context, inbound(signed,
+                "[{\"id\":\"a\"},{\"id\":\"b\",\"updatedAt\":\"2025-11-28T03:00:00Z\"}]"));
+        assertThat(records).extracting(InboundRecord::changedAt)
+                .containsExactly(Instant.ofEpochSecond(1764300001), Instant.parse("2025-11-28T03:00:00Z"));
+        assertThat(connector.parseWebhook(context, inbound(Map.of(), "{\"id\":\"c\"}")).get(0).changedAt())
+                .as("unsigned: no time known").isNull();
+    }
+
+    @Test
     void fieldNamesComeFromTheOptions() {
         IntegrationDefinition custom = new IntegrationDefinition("in-1", "webhook", null, null, null, null, null, null,
                 endpoint(null), null, null, null, null, null, null, null, null,
