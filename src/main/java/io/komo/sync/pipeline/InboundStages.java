@@ -111,7 +111,7 @@ public class InboundStages {
                     List<InboundRecord> records = integration.connector().parseWebhook(integration.context(),
                             new InboundWebhook("POST", null, event.headers(), event.body()));
                     for (InboundRecord record : records) {
-                        apply(integration, record);
+                        apply(integration, record, true);
                     }
                 } catch (IllegalArgumentException e) {
                     status = "failed";
@@ -127,16 +127,23 @@ public class InboundStages {
 
     /**
      * Applies one external record read from the platform (not from a webhook) to a known integration, with
-     * the normal merge rules, in the caller's transaction. Used by the drift check's repair.
+     * the normal merge rules, in the caller's transaction. Used by the drift check's repair: the record is the
+     * platform's state read just now, so it is taken even where Komo wrote a field after the record's change
+     * time (that write evidently did not land), rather than dropped as a late echo.
      */
     public void applyRecord(String integrationId, InboundRecord record) {
         CompiledIntegration integration = integrations.find(integrationId)
                 .orElseThrow(() -> new IllegalArgumentException("No integration " + integrationId));
-        apply(integration, record);
+        apply(integration, record, false);
     }
 
-    /** Applies one external record to Komo. Package-private for backfills, which read records rather than webhooks. */
-    void apply(CompiledIntegration integration, InboundRecord record) {
+    /**
+     * Applies one external record to Komo.
+     *
+     * @param dropStale whether a field changed on the platform before Komo's last write of it is dropped
+     *                  ({@link StaleChanges}); true for reported changes, which can arrive late
+     */
+    void apply(CompiledIntegration integration, InboundRecord record, boolean dropStale) {
         IntegrationDefinition definition = integration.definition();
         Map<String, Object> incoming = mappedOnly(integration, record.fields());
         MappingResult komo = integration.mapper().toKomo(incoming);
@@ -176,7 +183,7 @@ public class InboundStages {
         }
         SyncState known = state.orElseGet(() -> states.load(integration.id(), List.of(existing.id)).get(existing.id));
         Map<String, Object> base = known.base();
-        Set<String> stale = StaleChanges.staleFields(incoming, record.changedAt(), base, known.sentAt());
+        Set<String> stale = dropStale ? StaleChanges.staleFields(incoming, record.changedAt(), base, known.sentAt()) : Set.of();
         MappingResult komoAsExternal = integration.mapper().toExternal(contact);
         MergeResult merge = resolver.merge(existing.id.toString(), base,
                 SideSnapshot.of(komoAsExternal.record(), KomoRecords.externalModifiedAt(integration, contact)),
