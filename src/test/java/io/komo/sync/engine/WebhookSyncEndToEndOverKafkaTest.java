@@ -1,0 +1,14 @@
+package io.komo.sync.engine;
+
+import io.komo.sync.testing.KafkaFeedProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * Every end-to-end case of {@link WebhookSyncEndToEndTest} again in kafka mode: Komo's changes reach each
+ * integration through the topic and its own consumer group on a real broker instead of the embedded feed.
+ */
+@QuarkusTest
+@TestProfile(KafkaFeedProfile.class)
+class WebhookSyncEndToEndOverKafkaTest extends WebhookSyncEndToEndTest {
+}
