@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.komo.sync.connector.spi.Connector;
@@ -92,6 +93,19 @@ public class IntegrationRoutes implements IntegrationRuntime {
 
     public Optional<CompiledIntegration> find(String integrationId) {
         return Optional.ofNullable(running.get(integrationId));
+    }
+
+    /** The integrations this replica runs. */
+    public Set<String> runningIds() {
+        return Set.copyOf(running.keySet());
+    }
+
+    /**
+     * Runs {@code step} while no change is being applied here: {@link #apply} and {@link #remove} hold the same
+     * lock. Lets {@link StoredIntegrationsWatch} read the stored state and act on it as one step.
+     */
+    synchronized <T> T whileNoChangeIsApplied(Supplier<T> step) {
+        return step.get();
     }
 
     public static String feedConsumer(String integrationId) {
