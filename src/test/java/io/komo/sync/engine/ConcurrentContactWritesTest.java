@@ -29,10 +29,12 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * API writes and inbound sync writes of the same contact at the same time: each PATCH answers 200 (the
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * and the two kinds of writer never deadlock on the contact's row and the outbox's write lock.
  */
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 class ConcurrentContactWritesTest {
 
     private static final int PATCH_THREADS = 4;

@@ -23,6 +23,7 @@ import java.util.Map;
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import io.komo.sync.run.ScheduledRuns;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -31,12 +32,14 @@ import org.apache.camel.component.quartz.QuartzComponent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.quartz.CronTrigger;
 import org.quartz.Trigger;
 import org.quartz.TriggerKey;
 
 /** Historical syncs, test syncs and schedules of an integration, on the webhook platform. */
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 class RunsTestSyncAndScheduleTest {
 
     @Inject

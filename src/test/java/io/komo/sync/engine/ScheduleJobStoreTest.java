@@ -21,6 +21,7 @@ import java.util.Set;
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import io.komo.sync.schedule.ClusteredScheduler;
 import io.komo.sync.schedule.ScheduleTriggers;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import javax.sql.DataSource;
@@ -29,6 +30,7 @@ import org.apache.camel.component.quartz.CamelJob;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
 import org.quartz.TriggerBuilder;
@@ -38,6 +40,7 @@ import org.quartz.TriggerBuilder;
  * follow the integration through the API, and a schedule fires from them.
  */
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 class ScheduleJobStoreTest {
 
     @Inject

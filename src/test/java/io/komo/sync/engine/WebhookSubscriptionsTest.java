@@ -25,15 +25,18 @@ import java.util.UUID;
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import io.komo.sync.security.StandardWebhooks;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Outbound event subscriptions end to end: a loopback receiver subscribes and checks what it is sent. */
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 class WebhookSubscriptionsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

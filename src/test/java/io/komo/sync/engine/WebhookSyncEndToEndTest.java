@@ -28,15 +28,18 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The sync engine end to end on the generic webhook platform, against a loopback fake of the receiver. */
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 class WebhookSyncEndToEndTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

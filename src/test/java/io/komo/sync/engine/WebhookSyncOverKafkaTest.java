@@ -19,6 +19,7 @@ import java.util.Map;
 
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.komo.sync.testing.KafkaFeedProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -27,12 +28,14 @@ import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * In kafka mode an integration takes Komo's changes from the topic, in its own consumer group, against
  * a real broker: pausing stops the consumer and keeps its offsets, resuming drains what queued in order.
  */
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 @TestProfile(KafkaFeedProfile.class)
 class WebhookSyncOverKafkaTest {
 
