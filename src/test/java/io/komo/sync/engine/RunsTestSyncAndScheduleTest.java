@@ -29,10 +29,9 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quartz.CronTrigger;
 import org.quartz.Trigger;
 import org.quartz.TriggerKey;
@@ -48,17 +47,8 @@ class RunsTestSyncAndScheduleTest {
     @Inject
     ScheduledRuns scheduledRuns;
 
-    private WebhookReceiverFake platform;
-
-    @BeforeEach
-    void startPlatform() {
-        platform = WebhookReceiverFake.start();
-    }
-
-    @AfterEach
-    void stopPlatform() {
-        platform.close();
-    }
+    @RegisterExtension
+    static final WebhookReceiverFake platform = WebhookReceiverFake.eachTest();
 
     /** Outbound, not real time: only runs and test syncs send anything. */
     private String batchIntegration(String scope) {
