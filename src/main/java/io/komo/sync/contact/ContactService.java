@@ -21,7 +21,17 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The Komo side's write path: every change of a contact writes its outbox event in the same transaction. */
+/**
+ * The Komo side's write path: every change of a contact writes its outbox event in the same transaction.
+ *
+ * <p>Each write takes the outbox's write lock before it reads the contacts it changes (see {@link Outbox}),
+ * so writes of one contact (an API call, an inbound sync batch, a Komo event) are applied one after the
+ * other, each to the state the previous one committed. A PATCH therefore never answers 409 because a sync
+ * wrote the same contact meanwhile, and no update is lost. Retrying on a version conflict would also
+ * avoid the 409, but would leave the deadlock between a single-contact write (row lock, then write lock)
+ * and an inbound batch (write lock, then the next contact's row lock); the one lock order cures both.
+ * The API has no If-Match precondition, so there is no client-side version that could be stale.
+ */
 @ApplicationScoped
 public class ContactService {
 
@@ -50,6 +60,7 @@ public class ContactService {
 
     @Transactional
     public Saved create(JsonNode body, boolean merge) {
+        outbox.lockWrites();
         Instant now = now();
         String email = ContactInput.emailOf(body);
         Contact existing = email == null ? null : Contact.findLiveByEmail(email);
@@ -76,6 +87,7 @@ public class ContactService {
     }
 
     private ContactView change(UUID id, JsonNode body, ContactInput.Mode mode) {
+        outbox.lockWrites();
         Contact contact = live(id);
         String email = ContactInput.emailOf(body);
         if (email != null && !email.equals(contact.email)) {
@@ -96,6 +108,7 @@ public class ContactService {
 
     @Transactional
     public void delete(UUID id) {
+        outbox.lockWrites();
         Contact contact = live(id);
         Instant now = now();
         contact.deletedAt = now;
@@ -154,6 +167,7 @@ public class ContactService {
         if (records.size() > bulkMaxRecords) {
             throw ProblemException.invalid("contacts", "at most " + bulkMaxRecords + " contacts per call, got " + records.size());
         }
+        outbox.lockWrites();
         Instant now = now();
         Map<String, Contact> byEmail = existingByEmail(records);
         List<ChangeEvent.Draft> events = new ArrayList<>();

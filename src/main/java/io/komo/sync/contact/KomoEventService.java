@@ -43,6 +43,7 @@ public class KomoEventService {
     @Transactional
     public Recorded record(JsonNode body) {
         Request request = read(body);
+        outbox.lockWrites();
         Contact contact = ContactService.live(request.contactId());
         Instant now = ContactService.now();
         List<String> changed = new ArrayList<>();

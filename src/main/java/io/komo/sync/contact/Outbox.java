@@ -26,6 +26,16 @@ import org.hibernate.Session;
  * <p>Writers take one transaction-scoped advisory lock before inserting, so sequence numbers are
  * handed out in commit order. Without it a reader could see seq 11 committed while seq 10 is still
  * in flight, move its cursor past 10 and never deliver it.
+ *
+ * <p>The same lock orders the contact writes themselves: a transaction that changes contacts takes it
+ * ({@link #lockWrites()}) before it reads them, and holds it to its commit. A writer therefore reads
+ * the latest committed state, so its optimistic version check cannot fail because of another writer,
+ * and contact row locks are only ever taken by the lock's holder, so no two writers can wait for each
+ * other in a cycle. Taking the row lock first (SELECT ... FOR UPDATE) is no alternative: an inbound
+ * batch, which writes many contacts in one transaction, holds this lock from its first write and would
+ * then wait for a row that a single-contact writer had locked while waiting for this lock: a deadlock.
+ * The cost is small: writers were already serialised from their outbox insert to their commit; now they
+ * are from their first read, a few milliseconds earlier.
  */
 @ApplicationScoped
 public class Outbox {
@@ -39,22 +49,36 @@ public class Outbox {
     @Inject
     ObjectMapper mapper;
 
+    /**
+     * Takes the write lock until the caller's transaction ends; waits while another writer holds it.
+     * Call it before reading the contacts the transaction is going to change. Taking it again is harmless.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lockWrites() {
+        entityManager.unwrap(Session.class).doWork(Outbox::lock);
+    }
+
     /** Appends events in the caller's transaction. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void append(List<ChangeEvent.Draft> drafts) {
         if (drafts.isEmpty()) {
             return;
         }
-        // Flush entity changes first so the lock is held only for the outbox insert and the commit.
+        // Locked before the flush, so that even a writer that did not call lockWrites() first takes its
+        // contact row locks (taken by the flush's UPDATEs) after this lock, never before it.
+        lockWrites();
         entityManager.flush();
         entityManager.unwrap(Session.class).doWork(connection -> insert(connection, drafts));
     }
 
-    private void insert(Connection connection, List<ChangeEvent.Draft> drafts) throws SQLException {
+    private static void lock(Connection connection) throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             lock.setLong(1, WRITE_LOCK);
             lock.execute();
         }
+    }
+
+    private void insert(Connection connection, List<ChangeEvent.Draft> drafts) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO change_event (id, type, contact_id, changed_fields, payload, occurred_at) "
                         + "VALUES (?, ?, ?, ?, ?::jsonb, ?)")) {

@@ -25,6 +25,7 @@ import io.komo.sync.connector.spi.InboundWebhook;
 import io.komo.sync.contact.Contact;
 import io.komo.sync.contact.ContactService;
 import io.komo.sync.contact.ContactView;
+import io.komo.sync.contact.Outbox;
 import io.komo.sync.delivery.DeadLetter;
 import io.komo.sync.delivery.DeadLetterStore;
 import io.komo.sync.integration.CompiledIntegration;
@@ -73,6 +74,9 @@ public class InboundStages {
 
     @Inject
     ContactService contacts;
+
+    @Inject
+    Outbox outbox;
 
     @Inject
     SyncStateStore states;
@@ -143,7 +147,7 @@ public class InboundStages {
      * @param dropStale whether a field changed on the platform before Komo's last write of it is dropped
      *                  ({@link StaleChanges}); true for reported changes, which can arrive late
      */
-    void apply(CompiledIntegration integration, InboundRecord record, boolean dropStale) {
+    private void apply(CompiledIntegration integration, InboundRecord record, boolean dropStale) {
         IntegrationDefinition definition = integration.definition();
         Map<String, Object> incoming = mappedOnly(integration, record.fields());
         MappingResult komo = integration.mapper().toKomo(incoming);
@@ -152,6 +156,9 @@ public class InboundStages {
                     jsonString(incoming), "MappingError", komo.errors().toString(), 1)));
             return;
         }
+        // Before the contact is read, so the merge sees what Komo holds now and nobody changes it until the
+        // transaction commits; a batch keeps the lock from its first record on (see Outbox).
+        outbox.lockWrites();
         Optional<SyncState> state = record.externalId() == null ? Optional.empty()
                 : states.findByExternalId(integration.id(), record.externalId());
         Contact existing = state.map(s -> Contact.findLive(s.contactId())).orElseGet(() -> byEmail(komo.record()));

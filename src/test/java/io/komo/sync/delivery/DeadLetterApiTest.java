@@ -17,6 +17,7 @@ import java.util.UUID;
 
 import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.integration.IntegrationStatus;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.komo.sync.testing.RecordingTestConnector;
 import io.komo.sync.testing.SyncFixtures;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,8 +25,10 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 class DeadLetterApiTest {
 
     @Inject

@@ -24,18 +24,20 @@ import io.komo.sync.integration.CompiledIntegration;
 import io.komo.sync.integration.IntegrationRoutes;
 import io.komo.sync.integration.IntegrationStatus;
 import io.komo.sync.security.StandardWebhooks;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Another replica's API changes the same database: here those changes are written straight to it, as that
  * replica's commit would, and this replica must follow — pause, resume, edit, create, delete, rotated secrets.
  */
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 class ChangesFromOtherReplicasTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -49,17 +51,8 @@ class ChangesFromOtherReplicasTest {
     @Inject
     CamelContext camel;
 
-    private WebhookReceiverFake platform;
-
-    @BeforeEach
-    void startPlatform() {
-        platform = WebhookReceiverFake.start();
-    }
-
-    @AfterEach
-    void stopPlatform() {
-        platform.close();
-    }
+    @RegisterExtension
+    static final WebhookReceiverFake platform = WebhookReceiverFake.eachTest();
 
     @Test
     void aPauseResumeEditAndDeleteOnAnotherReplicaAreFollowedHere() throws Exception {

@@ -23,20 +23,22 @@ import java.util.Map;
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import io.komo.sync.run.ScheduledRuns;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quartz.CronTrigger;
 import org.quartz.Trigger;
 import org.quartz.TriggerKey;
 
 /** Historical syncs, test syncs and schedules of an integration, on the webhook platform. */
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 class RunsTestSyncAndScheduleTest {
 
     @Inject
@@ -45,17 +47,8 @@ class RunsTestSyncAndScheduleTest {
     @Inject
     ScheduledRuns scheduledRuns;
 
-    private WebhookReceiverFake platform;
-
-    @BeforeEach
-    void startPlatform() {
-        platform = WebhookReceiverFake.start();
-    }
-
-    @AfterEach
-    void stopPlatform() {
-        platform.close();
-    }
+    @RegisterExtension
+    static final WebhookReceiverFake platform = WebhookReceiverFake.eachTest();
 
     /** Outbound, not real time: only runs and test syncs send anything. */
     private String batchIntegration(String scope) {

@@ -21,14 +21,15 @@ import java.util.Set;
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import io.komo.sync.schedule.ClusteredScheduler;
 import io.komo.sync.schedule.ScheduleTriggers;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.CamelJob;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
 import org.quartz.TriggerBuilder;
@@ -38,6 +39,7 @@ import org.quartz.TriggerBuilder;
  * follow the integration through the API, and a schedule fires from them.
  */
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 class ScheduleJobStoreTest {
 
     @Inject
@@ -52,17 +54,8 @@ class ScheduleJobStoreTest {
     @Inject
     CamelContext camel;
 
-    private WebhookReceiverFake platform;
-
-    @BeforeEach
-    void startPlatform() {
-        platform = WebhookReceiverFake.start();
-    }
-
-    @AfterEach
-    void stopPlatform() {
-        platform.close();
-    }
+    @RegisterExtension
+    static final WebhookReceiverFake platform = WebhookReceiverFake.eachTest();
 
     private record StoredCron(String expression, String timeZone, String jobClass) {
     }

@@ -25,37 +25,36 @@ import java.util.UUID;
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import io.komo.sync.security.StandardWebhooks;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Outbound event subscriptions end to end: a loopback receiver subscribes and checks what it is sent. */
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 class WebhookSubscriptionsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String PATH = "/api/webhook-subscriptions";
 
-    private WebhookReceiverFake receiver;
+    @RegisterExtension
+    static final WebhookReceiverFake receiver = WebhookReceiverFake.eachTest();
+
     private final List<String> subscriptions = new ArrayList<>();
 
     /** What the create call answered: the only time the full secret is shown. */
     private record Subscribed(String id, String secret) {
     }
 
-    @BeforeEach
-    void startReceiver() {
-        receiver = WebhookReceiverFake.start();
-    }
-
     @AfterEach
-    void unsubscribeAndStop() {
+    void unsubscribe() {
         // Tests share one database: a subscription left behind would keep calling a closed port.
         subscriptions.forEach(id -> admin().delete(PATH + "/" + id));
-        receiver.close();
     }
 
     private Subscribed subscribe(String... events) {

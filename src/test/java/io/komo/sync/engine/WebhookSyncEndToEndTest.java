@@ -28,33 +28,26 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The sync engine end to end on the generic webhook platform, against a loopback fake of the receiver. */
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 class WebhookSyncEndToEndTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private WebhookReceiverFake platform;
+    @RegisterExtension
+    static final WebhookReceiverFake platform = WebhookReceiverFake.eachTest();
 
     @Inject
     DataSource dataSource;
-
-    @BeforeEach
-    void startPlatform() {
-        platform = WebhookReceiverFake.start();
-    }
-
-    @AfterEach
-    void stopPlatform() {
-        platform.close();
-    }
 
     private String endpoint() {
         return "\"endpoint\": {\"baseUrl\": \"%s\", \"path\": \"/contacts\"}".formatted(platform.baseUrl());

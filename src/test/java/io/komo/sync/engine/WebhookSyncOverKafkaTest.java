@@ -19,20 +19,22 @@ import java.util.Map;
 
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.komo.sync.testing.KafkaFeedProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * In kafka mode an integration takes Komo's changes from the topic, in its own consumer group, against
  * a real broker: pausing stops the consumer and keeps its offsets, resuming drains what queued in order.
  */
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 @TestProfile(KafkaFeedProfile.class)
 class WebhookSyncOverKafkaTest {
 
@@ -40,17 +42,8 @@ class WebhookSyncOverKafkaTest {
     @Inject
     CamelContext camel;
 
-    private WebhookReceiverFake platform;
-
-    @BeforeEach
-    void startPlatform() {
-        platform = WebhookReceiverFake.start();
-    }
-
-    @AfterEach
-    void stopPlatform() {
-        platform.close();
-    }
+    @RegisterExtension
+    static final WebhookReceiverFake platform = WebhookReceiverFake.eachTest();
 
     @Test
     void anIntegrationConsumesTheTopicAndAPauseQueuesChangesThatResumeDrainsInOrder() {

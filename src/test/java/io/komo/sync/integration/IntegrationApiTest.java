@@ -15,13 +15,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.komo.sync.testing.TestPlatformConnector;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 class IntegrationApiTest {
 
     @Inject

@@ -18,14 +18,17 @@ import java.util.UUID;
 
 import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.integration.IntegrationStatus;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.komo.sync.testing.RecordingTestConnector;
 import io.komo.sync.testing.SyncFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 class ConflictApiTest {
 
     @Inject

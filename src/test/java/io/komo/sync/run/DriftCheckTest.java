@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.komo.sync.integration.IntegrationStatus;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.komo.sync.testing.ReadableTestConnector;
 import io.komo.sync.testing.SyncFixtures;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,8 +22,10 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @QuarkusTest
+@ExtendWith(DeletesCreatedIntegrations.class)
 class DriftCheckTest {
 
     @Inject

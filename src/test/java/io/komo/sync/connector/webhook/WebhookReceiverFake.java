@@ -25,6 +25,9 @@ import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A custom endpoint for tests: a WireMock server on a free loopback port that records every request and
@@ -39,8 +42,19 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
  *     assertThat(receiver.received()).hasSize(3);
  * }
  * }</pre>
+ *
+ * <p>A test class whose every test needs one registers it as an extension; each test then gets it started
+ * afresh (a new port, nothing recorded or planned) and stopped after its {@code @AfterEach} methods:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final WebhookReceiverFake platform = WebhookReceiverFake.eachTest();
+ * }</pre>
+ *
+ * The field is static because under {@code @QuarkusTest} the instance JUnit takes extensions from is not
+ * the one the test method runs on.
  */
-public final class WebhookReceiverFake implements AutoCloseable {
+public final class WebhookReceiverFake implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
     /** One request as it arrived; header names are lower-case, each with its first value. */
     public record Received(String method, String url, Map<String, String> headers, String body) {
@@ -68,18 +82,39 @@ public final class WebhookReceiverFake implements AutoCloseable {
             new TypeReference<>() {
             };
 
-    private final WireMockServer server;
+    /** Null until started; a new one for each start, since a stopped WireMock server is not restarted. */
+    private WireMockServer server;
 
     private WebhookReceiverFake() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().containerThreads(8)
-                .extensions(new Answerer()));
-        server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
     }
 
     public static WebhookReceiverFake start() {
         WebhookReceiverFake fake = new WebhookReceiverFake();
-        fake.server.start();
+        fake.startServer();
         return fake;
+    }
+
+    /** Not started yet: as a JUnit extension it starts before each test and stops after it. */
+    public static WebhookReceiverFake eachTest() {
+        return new WebhookReceiverFake();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        reset();
+        startServer();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
+    }
+
+    private void startServer() {
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().containerThreads(8)
+                .extensions(new Answerer()));
+        server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+        server.start();
     }
 
     /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
