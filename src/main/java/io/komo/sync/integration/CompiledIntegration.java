@@ -7,7 +7,6 @@ import java.util.Map;
 import io.komo.sync.connector.spi.Connector;
 import io.komo.sync.connector.spi.ConnectorContext;
 import io.komo.sync.connector.spi.ConnectorDefaults;
-import io.komo.sync.delivery.FailureStateTracker;
 import io.komo.sync.delivery.RateLimiter;
 import io.komo.sync.delivery.RetryPolicy;
 import io.komo.sync.pipeline.conflict.ConflictPolicy;
@@ -28,7 +27,7 @@ import io.komo.sync.pipeline.mapping.MappingDefinitionException;
  */
 public record CompiledIntegration(IntegrationDefinition definition, IntegrationStatus status, Connector connector,
         ConnectorContext context, FieldMapper mapper, ContactFilter filter, ConflictPolicy conflictPolicy,
-        RetryPolicy retryPolicy, RateLimiter rateLimiter, int batchSize, FailureStateTracker failures) {
+        RetryPolicy retryPolicy, RateLimiter rateLimiter, int batchSize) {
 
     public String id() {
         return definition.id();
@@ -66,7 +65,7 @@ public record CompiledIntegration(IntegrationDefinition definition, IntegrationS
             // The validator keeps a definition's batch size within what the platform accepts.
             int batchSize = definition.batchSize() != null ? definition.batchSize() : defaults.batchSize();
             return new CompiledIntegration(definition, status, connector, context, mapper, filter,
-                    conflictPolicy(definition), retryPolicy, limiter, batchSize, new FailureStateTracker());
+                    conflictPolicy(definition), retryPolicy, limiter, batchSize);
         } catch (MappingDefinitionException | FilterException e) {
             throw new IllegalStateException("Integration " + definition.id() + " was stored with an invalid definition", e);
         }

@@ -19,7 +19,7 @@ import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.delivery.ApiUsage;
 import io.komo.sync.delivery.Classification;
 import io.komo.sync.delivery.ConnectorCalls;
-import io.komo.sync.delivery.FailureStateTracker;
+import io.komo.sync.delivery.FailureStates;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -67,6 +67,9 @@ public class IntegrationHealth {
     @Inject
     ApiUsage usage;
 
+    @Inject
+    FailureStates failures;
+
     public Status status(String id) {
         CompiledIntegration integration = integrations.find(id)
                 .orElseThrow(() -> ProblemException.notFound("No integration " + id));
@@ -99,7 +102,7 @@ public class IntegrationHealth {
                 Timestamp last = rs.getTimestamp(1);
                 long total = rs.getLong(3);
                 long errors = rs.getLong(5);
-                boolean failing = integration.failures().state() == FailureStateTracker.State.FAILING;
+                boolean failing = failures.isFailing(id);
                 String health = !integration.isActive() ? "inactive" : failing ? "error"
                         : rs.getLong(4) > 0 || rs.getLong(6) > 0 ? "warning" : "healthy";
                 return new Status(id, integration.status().wireName(), failing ? "disconnected" : "connected", health,

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 import io.komo.sync.delivery.DeadLetterStore;
+import io.komo.sync.delivery.FailureStates;
 import io.komo.sync.delivery.webhooks.WebhookEventTypes;
 import io.komo.sync.delivery.webhooks.WebhookEvents;
 import io.komo.sync.integration.CompiledIntegration;
@@ -42,6 +43,9 @@ public class SyncRecorder {
 
     @Inject
     WebhookEvents webhookEvents;
+
+    @Inject
+    FailureStates failures;
 
     public void recordOutbound(CompiledIntegration integration, OutboundPlan plan) {
         Instant now = Instant.now();
@@ -94,13 +98,13 @@ public class SyncRecorder {
     }
 
     void recordHealth(CompiledIntegration integration, int failed, int succeeded) {
-        if (failed > 0 && integration.failures().recordFailure()) {
+        if (failed > 0 && failures.recordFailure(integration.id())) {
             LOG.warnf("sync.failed: integration %s started failing (%d records dead-lettered)", integration.id(), failed);
             String detail = failed + " records could not be delivered; see the dead letters";
             log.append(List.of(SyncLogEntry.error(integration.id(), WebhookEventTypes.SYNC_FAILED, null, null, detail)));
             webhookEvents.raise(WebhookEventTypes.SYNC_FAILED,
                     Map.of("integrationId", integration.id(), "failedRecords", failed, "detail", detail));
-        } else if (failed == 0 && succeeded > 0 && integration.failures().recordSuccess()) {
+        } else if (failed == 0 && succeeded > 0 && failures.recordSuccess(integration.id())) {
             LOG.infof("Integration %s recovered", integration.id());
         }
     }
