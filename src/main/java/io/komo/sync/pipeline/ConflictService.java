@@ -104,6 +104,9 @@ public class ConflictService {
         SyncState state = states.load(integration.id(), Set.of(contact.id)).get(contact.id);
         Instant sentAt = Instant.now();
         String externalId = writeToPlatform(integration, contact, state == null ? null : state.externalId(), resolved);
+        // A sync may have written the contact during the platform call. Detached, the patch reads it afresh
+        // under the outbox lock; kept, the patch would get this older copy back and fail its version check.
+        Contact.getEntityManager().detach(contact);
         contacts.patch(contact.id, mapper.valueToTree(komoWrite));
         Map<String, Object> base = new HashMap<>(state == null ? Map.of() : state.base());
         base.put(resolved.field(), resolved.value());

@@ -63,6 +63,15 @@ class ConflictApiTest {
     }
 
     @Test
+    void aContactWrittenWhileThePlatformIsCalledDoesNotFailTheResolution() {
+        platform.duringNextCall(() -> operator().body("{\"lastName\": \"Meanwhile\"}").patch("/api/contacts/" + contact)
+                .then().statusCode(200));
+        operator().body("{\"winner\": \"external\"}").post("/api/conflicts/" + conflict + "/resolve").then().statusCode(200);
+        viewer().get("/api/contacts/" + contact).then().body("firstName", equalTo("Ext-Ann"))
+                .body("lastName", equalTo("Meanwhile"));
+    }
+
+    @Test
     void externalWinsWritesThePlatformsValueToKomo() {
         operator().body("{\"winner\": \"external\"}").post("/api/conflicts/" + conflict + "/resolve").then().statusCode(200)
                 .body("resolution.winner", equalTo("external"));

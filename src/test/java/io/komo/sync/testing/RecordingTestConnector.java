@@ -3,6 +3,7 @@ package io.komo.sync.testing;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -40,6 +41,7 @@ public class RecordingTestConnector implements Connector {
     };
 
     private final List<OutboundRecord> received = new CopyOnWriteArrayList<>();
+    private final AtomicReference<Runnable> duringNextCall = new AtomicReference<>();
     private final ErrorClassifier classifier = ErrorClassifier.generic(Clock.systemUTC());
 
     @Inject
@@ -50,7 +52,16 @@ public class RecordingTestConnector implements Connector {
         return List.copyOf(received);
     }
 
+    /** Runs once, while the platform handles its next call: what happens elsewhere during a platform call. */
+    public void duringNextCall(Runnable action) {
+        duringNextCall.set(action);
+    }
+
     void receive(String body) throws JsonProcessingException {
+        Runnable action = duringNextCall.getAndSet(null);
+        if (action != null) {
+            action.run();
+        }
         received.addAll(mapper.readValue(body, RECORDS));
     }
 
