@@ -23,6 +23,7 @@ import io.komo.sync.contact.ChangeEvent;
 import io.komo.sync.contact.Contact;
 import io.komo.sync.contact.ContactView;
 import io.komo.sync.contact.EmailAddresses;
+import io.komo.sync.contact.Outbox;
 import io.komo.sync.delivery.ConnectorCalls;
 import io.komo.sync.feed.FeedHeaders;
 import io.komo.sync.integration.CompiledIntegration;
@@ -78,6 +79,9 @@ public class DriftCheckService {
 
     @Inject
     InboundStages inbound;
+
+    @Inject
+    Outbox outbox;
 
     @Inject
     ProducerTemplate producer;
@@ -277,6 +281,9 @@ public class DriftCheckService {
     private int repairInKomo(CompiledIntegration integration, List<Drifted> drifted) {
         for (Drifted d : drifted) {
             QuarkusTransaction.requiringNew().run(() -> {
+                // The outbox lock before the state row, in the order of every contact write (see Outbox): an
+                // inbound batch holds the lock while it writes states, so the other order could deadlock with it.
+                outbox.lockWrites();
                 resetBases(integration, List.of(d), false);
                 inbound.applyRecord(integration.id(), d.record());
             });
