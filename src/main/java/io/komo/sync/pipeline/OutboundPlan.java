@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.delivery.DeadLetter;
+import io.komo.sync.integration.CompiledIntegration;
 import io.komo.sync.pipeline.conflict.MergeDecision;
 
 /**
@@ -27,6 +28,8 @@ public final class OutboundPlan {
 
     final String integrationId;
     final int attempt;
+    /** The integration as it ran when this plan was made: a plan made ahead holds only while it still runs so. */
+    private final CompiledIntegration madeWith;
     final List<Planned> toSend = new ArrayList<>();
     final List<Planned> toDelete = new ArrayList<>();
     final List<Delivered> delivered = new ArrayList<>();
@@ -34,9 +37,19 @@ public final class OutboundPlan {
     int filteredOut;
     int unchanged;
 
-    OutboundPlan(String integrationId, int attempt) {
-        this.integrationId = integrationId;
+    OutboundPlan(CompiledIntegration integration, int attempt) {
+        this.integrationId = integration.id();
         this.attempt = attempt;
+        this.madeWith = integration;
+    }
+
+    /**
+     * Whether this plan, made ahead of its batch, is the one the batch would make now: same attempt, and
+     * made with the integration as it runs now (an update in between compiles a new one, whose mapping,
+     * scope or merge rules the plan may not follow).
+     */
+    boolean holdsFor(CompiledIntegration running, int attempt) {
+        return madeWith == running && this.attempt == attempt;
     }
 
     public String integrationId() {

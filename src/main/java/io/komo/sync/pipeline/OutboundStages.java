@@ -43,6 +43,11 @@ import org.apache.camel.Header;
 public class OutboundStages {
 
     static final String INTEGRATION = "komo-integration-id";
+    /**
+     * A plan made ahead for exactly the batch in the body (a backfill plans its next page while the current
+     * batch is recorded); the plan stage takes it instead of planning again while it holds.
+     */
+    public static final String PLANNED_AHEAD = "komo-planned-ahead";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
     /** Longer waits give the feed thread back: the batch is rolled back and offered again later. */
@@ -74,9 +79,13 @@ public class OutboundStages {
      * agreed values is sent, so a value the runtime itself wrote and heard back goes nowhere.
      */
     public OutboundPlan plan(@Header(INTEGRATION) String integrationId, @Header(FeedHeaders.ATTEMPT) Integer attempt,
-            @Body List<ChangeEvent> events) {
+            @Header(PLANNED_AHEAD) OutboundPlan plannedAhead, @Body List<ChangeEvent> events) {
         CompiledIntegration integration = integration(integrationId);
-        OutboundPlan plan = new OutboundPlan(integrationId, attempt == null ? 1 : attempt);
+        int attemptNumber = attempt == null ? 1 : attempt;
+        if (plannedAhead != null && plannedAhead.holdsFor(integration, attemptNumber)) {
+            return plannedAhead;
+        }
+        OutboundPlan plan = new OutboundPlan(integration, attemptNumber);
         Map<UUID, ChangeEvent> latest = new LinkedHashMap<>();
         for (ChangeEvent event : events) {
             if (event.type().startsWith("contact.")) {

@@ -10,27 +10,37 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 
+import io.komo.sync.pipeline.OutboundPlan;
 import io.komo.sync.run.ContactBatches.ChangePage;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 
 /**
- * Reads a backfill's next page of contacts while the current batch is delivered and recorded, so that
- * PostgreSQL builds the next page on one core while the pipeline works on the other. It only reads:
- * the run's checkpoint still moves in the transaction that records a batch, and a page read ahead is
- * used only when the run asks for exactly that page (after the same contact, same period and size).
- * After a batch that rolled back, the run asks again for the page after its committed checkpoint, and
- * what was read ahead is dropped.
+ * Reads a backfill's next page of contacts, and plans its batch, while the current batch is delivered
+ * and recorded, so that PostgreSQL builds the next page while the pipeline sends, and the pipeline plans
+ * while PostgreSQL records: two cores at work instead of one. It only reads and computes: the run's
+ * checkpoint still moves in the transaction that records a batch, and a page read ahead is used only when
+ * the run asks for exactly that page (after the same contact, same period and size). After a batch that
+ * rolled back, the run asks again for the page after its committed checkpoint, and what was read ahead
+ * is dropped. Planning before the current batch commits is sound because pages do not overlap: the
+ * current batch writes the merge bases of its own contacts only, none of which the next page holds.
  */
 @ApplicationScoped
 public class PageReadAhead {
+
+    private static final Logger LOG = Logger.getLogger(PageReadAhead.class);
 
     /** A page of a run: live contacts after {@code afterId} (null = from the start), updated in [from, to) when set. */
     public record PageRequest(UUID afterId, Instant from, Instant to, int size) {
     }
 
-    private record Pending(PageRequest request, Future<ChangePage> page) {
+    /** A page, and the plan of its batch when it was made ahead (null: the batch plans it). */
+    public record ReadPage(ChangePage page, OutboundPlan plan) {
+    }
+
+    private record Pending(PageRequest request, Future<ReadPage> page) {
     }
 
     private final Map<UUID, Pending> pending = new ConcurrentHashMap<>();
@@ -52,8 +62,8 @@ public class PageReadAhead {
         this.executor = executor;
     }
 
-    /** The run's page: the one read ahead when it is exactly this page, else read now. */
-    public ChangePage page(UUID runId, PageRequest request) {
+    /** The run's page: the one read ahead (with its plan) when it is exactly this page, else read now. */
+    public ReadPage page(UUID runId, PageRequest request) {
         Pending ahead = pending.remove(runId);
         if (ahead != null && ahead.request().equals(request)) {
             try {
@@ -68,14 +78,30 @@ public class PageReadAhead {
         } else if (ahead != null) {
             ahead.page().cancel(false);
         }
-        return reader.apply(request);
+        return new ReadPage(reader.apply(request), null);
     }
 
-    /** Starts reading the run's next page, replacing whatever was read ahead for it before. */
-    public void readAhead(UUID runId, PageRequest next) {
-        Pending previous = pending.put(runId, new Pending(next, executor.submit(() -> reader.apply(next))));
+    /**
+     * Starts reading the run's next page and then planning its batch with {@code planner}, replacing
+     * whatever was read ahead for the run before.
+     */
+    public void readAhead(UUID runId, PageRequest next, Function<ChangePage, OutboundPlan> planner) {
+        Pending previous = pending.put(runId, new Pending(next, executor.submit(() -> {
+            ChangePage page = reader.apply(next);
+            return new ReadPage(page, planQuietly(planner, page));
+        })));
         if (previous != null) {
             previous.page().cancel(false);
+        }
+    }
+
+    /** A plan that fails ahead is left to the batch, where its failure fails the batch and is retried with it. */
+    private static OutboundPlan planQuietly(Function<ChangePage, OutboundPlan> planner, ChangePage page) {
+        try {
+            return planner.apply(page);
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Planning ahead failed; the batch plans itself");
+            return null;
         }
     }
 

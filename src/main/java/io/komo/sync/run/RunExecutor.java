@@ -16,6 +16,7 @@ import io.komo.sync.delivery.webhooks.WebhookEvents;
 import io.komo.sync.feed.FeedHeaders;
 import io.komo.sync.integration.IntegrationRoutes;
 import io.komo.sync.pipeline.OutboundPlan;
+import io.komo.sync.pipeline.OutboundStages;
 import io.komo.sync.pipeline.filter.ContactFilter;
 import io.komo.sync.pipeline.filter.FilterException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -31,7 +32,9 @@ import org.jboss.logging.Logger;
  * Works through running backfills a batch at a time. Each batch goes through the integration's
  * outbound route in one transaction with the run's checkpoint, so a crash resumes after the last
  * committed batch and every contact is delivered at least once, in the state it had when its page was
- * read (the next page is read while the current batch is delivered: {@link PageReadAhead}).
+ * read (the next page is read, and its batch planned, while the current batch is delivered and recorded:
+ * {@link PageReadAhead}; it is sent only after the current batch committed, so a crash leaves at most one
+ * delivered batch uncommitted).
  */
 @ApplicationScoped
 public class RunExecutor {
@@ -39,12 +42,17 @@ public class RunExecutor {
     private static final Logger LOG = Logger.getLogger(RunExecutor.class);
     /** How long one call keeps working on a run before the next run gets its turn. */
     private static final long SLICE_MS = 5000;
+    /** A run's batch goes once: a failed one is retried from the checkpoint as a new first attempt. */
+    private static final int FIRST_ATTEMPT = 1;
 
     @Inject
     IntegrationRoutes integrations;
 
     @Inject
     PageReadAhead pages;
+
+    @Inject
+    OutboundStages stages;
 
     @Inject
     ProducerTemplate producer;
@@ -109,20 +117,25 @@ public class RunExecutor {
         JsonNode params = mapper.readTree(run.params);
         Instant from = instant(params, "from");
         Instant to = instant(params, "to");
-        ContactBatches.ChangePage page = pages.page(runId, new PageReadAhead.PageRequest(
+        PageReadAhead.ReadPage read = pages.page(runId, new PageReadAhead.PageRequest(
                 run.checkpoint == null ? null : UUID.fromString(run.checkpoint), from, to, batchSize));
+        ContactBatches.ChangePage page = read.page();
         if (page.events().isEmpty()) {
             finish(run, SyncRun.COMPLETED, null);
             return 0;
         }
-        pages.readAhead(runId, new PageReadAhead.PageRequest(page.lastId(), from, to, batchSize));
         ContactFilter filter = filter(params);
-        List<ChangeEvent> events = filter == null ? page.events()
-                : page.events().stream().filter(e -> filter.matches(json(e.payload()))).toList();
+        String integrationId = run.integrationId;
+        pages.readAhead(runId, new PageReadAhead.PageRequest(page.lastId(), from, to, batchSize), next -> {
+            List<ChangeEvent> inScope = inScope(next, filter);
+            return inScope.isEmpty() ? null : stages.plan(integrationId, FIRST_ATTEMPT, null, inScope);
+        });
+        List<ChangeEvent> events = inScope(page, filter);
         if (!events.isEmpty()) {
-            Exchange result = producer.send("direct:" + run.integrationId + ".outbound", exchange -> {
+            Exchange result = producer.send("direct:" + integrationId + ".outbound", exchange -> {
                 exchange.getMessage().setBody(events);
-                exchange.getMessage().setHeader(FeedHeaders.ATTEMPT, 1);
+                exchange.getMessage().setHeader(FeedHeaders.ATTEMPT, FIRST_ATTEMPT);
+                exchange.getMessage().setHeader(OutboundStages.PLANNED_AHEAD, read.plan());
             });
             if (result.getException() != null) {
                 throw new IllegalStateException("The batch after " + run.checkpoint + " failed", result.getException());
@@ -134,6 +147,11 @@ public class RunExecutor {
         run.processed += page.events().size();
         run.checkpoint = page.lastId().toString();
         return page.events().size();
+    }
+
+    /** The page's events the run's own filter (null: none) accepts. */
+    private List<ChangeEvent> inScope(ContactBatches.ChangePage page, ContactFilter filter) {
+        return filter == null ? page.events() : page.events().stream().filter(e -> filter.matches(json(e.payload()))).toList();
     }
 
     @SuppressWarnings("unchecked")

@@ -69,7 +69,8 @@ public class TestSyncService {
         }
         List<Contact> chosen = QuarkusTransaction.requiringNew().call(() -> batches.inScope(integration.filter(), limit));
         List<ChangeEvent> events = chosen.stream().map(batches::asChange).toList();
-        OutboundPlan plan = dryRun ? stages.plan(integrationId, 1, events) : QuarkusTransaction.requiringNew().call(() -> send(integrationId, events));
+        OutboundPlan plan = dryRun ? stages.plan(integrationId, 1, null, events)
+                : QuarkusTransaction.requiringNew().call(() -> send(integrationId, events));
         return new Result(integrationId, dryRun, chosen.size(), outcomes(chosen, plan, dryRun));
     }
 

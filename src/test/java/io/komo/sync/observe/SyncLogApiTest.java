@@ -80,12 +80,13 @@ class SyncLogApiTest {
                 .body("items[1].at", equalTo(t0.plusSeconds(60).toString()));
     }
 
-    /** Entries go to the table as arrays of text: values that mean something in an array literal must come back as written. */
+    /** Entries go to the table as COPY text: values that mean something in that format must come back as written. */
     @Test
     void valuesAreStoredExactlyAsWrittenWhateverCharactersTheyHold() {
         String integration = uniqueIntegration();
         UUID contact = UUID.randomUUID();
-        List<String> awkward = List.of("NULL", "", "say \"hi\"", "back\\slash", "{a,b}", "line\nbreak\ttab", "Zoë 日本");
+        List<String> awkward = List.of("NULL", "", "say \"hi\"", "back\\slash", "{a,b}", "line\nbreak\ttab",
+                "\\N", "carriage\r\nreturn", "Zoë 日本");
         List<SyncLogEntry> entries = new ArrayList<>();
         awkward.forEach(value -> entries.add(SyncLogEntry.fieldChanged(integration, "field.sent", contact, "ext-1", "note", value, null)));
         syncLog.append(entries);

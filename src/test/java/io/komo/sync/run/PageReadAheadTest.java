@@ -9,7 +9,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
+import io.komo.sync.pipeline.OutboundPlan;
 import io.komo.sync.run.ContactBatches.ChangePage;
 import io.komo.sync.run.PageReadAhead.PageRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -44,24 +46,60 @@ class PageReadAheadTest {
         return new PageRequest(id, FROM, null, 1000);
     }
 
+    /** Stands for the plan of a page's batch; planning ahead needs no pipeline to be tested. */
+    private static final Function<ChangePage, OutboundPlan> NO_PLAN = page -> null;
+
     @Test
     void thePageReadAheadServesTheRunWhenItAsksForExactlyThatPage() {
         UUID last = UUID.randomUUID();
-        pages.readAhead(RUN, after(last));
+        pages.readAhead(RUN, after(last), NO_PLAN);
 
-        ChangePage page = pages.page(RUN, after(last));
+        ChangePage page = pages.page(RUN, after(last)).page();
 
         assertThat(page.lastId()).isEqualTo(last);
         assertThat(readsInBatch).isEmpty();
     }
 
     @Test
+    void theBatchIsPlannedAheadFromThePageReadAheadAndServedWithIt() {
+        UUID last = UUID.randomUUID();
+        List<ChangePage> planned = new CopyOnWriteArrayList<>();
+        pages.readAhead(RUN, after(last), page -> {
+            planned.add(page);
+            return null;
+        });
+
+        ChangePage page = pages.page(RUN, after(last)).page();
+
+        assertThat(planned).containsExactly(page);
+    }
+
+    @Test
+    void aPlanThatFailsAheadIsLeftToTheBatchAndThePageIsStillServed() {
+        UUID last = UUID.randomUUID();
+        pages.readAhead(RUN, after(last), page -> {
+            throw new IllegalStateException("integration not running");
+        });
+
+        PageReadAhead.ReadPage read = pages.page(RUN, after(last));
+
+        assertThat(read.page().lastId()).isEqualTo(last);
+        assertThat(read.plan()).isNull();
+        assertThat(readsInBatch).isEmpty();
+    }
+
+    @Test
+    void aPageReadInTheBatchComesWithoutAPlan() {
+        assertThat(pages.page(RUN, after(UUID.randomUUID())).plan()).isNull();
+    }
+
+    @Test
     void afterARolledBackBatchTheRunReadsItsCheckpointsPageAgainAndTheReadAheadIsDropped() {
         UUID committed = UUID.randomUUID();
         UUID rolledBack = UUID.randomUUID();
-        pages.readAhead(RUN, after(rolledBack));
+        pages.readAhead(RUN, after(rolledBack), NO_PLAN);
 
-        ChangePage page = pages.page(RUN, after(committed));
+        ChangePage page = pages.page(RUN, after(committed)).page();
 
         assertThat(page.lastId()).isEqualTo(committed);
         // Asked later for the page read ahead before the rollback, the batch reads it afresh.
@@ -73,16 +111,16 @@ class PageReadAheadTest {
     void aFailedReadAheadIsReadAgainInTheBatch() {
         UUID last = UUID.randomUUID();
         failNextRead.set(true);
-        pages.readAhead(RUN, after(last));
+        pages.readAhead(RUN, after(last), NO_PLAN);
 
-        assertThat(pages.page(RUN, after(last)).lastId()).isEqualTo(last);
+        assertThat(pages.page(RUN, after(last)).page().lastId()).isEqualTo(last);
         assertThat(readsInBatch).containsExactly(after(last));
     }
 
     @Test
     void aForgottenRunReadsItsNextPageAgain() {
         UUID last = UUID.randomUUID();
-        pages.readAhead(RUN, after(last));
+        pages.readAhead(RUN, after(last), NO_PLAN);
         pages.forget(RUN);
 
         pages.page(RUN, after(last));
