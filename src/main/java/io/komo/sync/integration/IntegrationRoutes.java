@@ -16,6 +16,7 @@ import io.komo.sync.delivery.ApiUsage;
 import io.komo.sync.feed.ChangeFeed;
 import io.komo.sync.feed.EmbeddedChangeFeed;
 import io.komo.sync.feed.KafkaFeedSubscriptions;
+import io.komo.sync.pipeline.PendingChangeStore;
 import io.komo.sync.schedule.ScheduleTriggers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -47,6 +48,7 @@ public class IntegrationRoutes implements IntegrationRuntime {
     static final String OUTBOUND = "outbound";
     static final String INBOUND_WEBHOOK = "inbound-webhook";
     static final String INBOUND_PROCESS = "inbound-process";
+    static final String INBOUND_AGGREGATE = "inbound-aggregate";
     static final String SCHEDULE = "schedule";
 
     private final Map<String, CompiledIntegration> running = new ConcurrentHashMap<>();
@@ -70,6 +72,9 @@ public class IntegrationRoutes implements IntegrationRuntime {
 
     @Inject
     ScheduleTriggers scheduleTriggers;
+
+    @Inject
+    PendingChangeStore pendingChanges;
 
     @ConfigProperty(name = "komo.contacts.default-phone-region")
     String phoneRegion;
@@ -127,6 +132,9 @@ public class IntegrationRoutes implements IntegrationRuntime {
         try {
             ensureRoute(id, OUTBOUND, "komo-outbound", direction.sendsToExternal());
             ensureRoute(id, INBOUND_WEBHOOK, "komo-inbound-webhook", direction.receivesFromExternal());
+            ensureAggregationRepository(id, direction.receivesFromExternal());
+            // The aggregator first: the processing route sends to it from its first tick.
+            ensureRoute(id, INBOUND_AGGREGATE, "komo-inbound-aggregate", direction.receivesFromExternal());
             ensureRoute(id, INBOUND_PROCESS, "komo-inbound-process", direction.receivesFromExternal());
             ensureSchedule(id, definition.triggerOrDefault(), status);
         } catch (Exception e) {
@@ -146,14 +154,29 @@ public class IntegrationRoutes implements IntegrationRuntime {
     public synchronized void remove(String integrationId) {
         unsubscribe(integrationId);
         running.remove(integrationId);
-        for (String stage : new String[] { OUTBOUND, INBOUND_WEBHOOK, INBOUND_PROCESS, SCHEDULE }) {
+        for (String stage : new String[] { OUTBOUND, INBOUND_WEBHOOK, INBOUND_PROCESS, INBOUND_AGGREGATE, SCHEDULE }) {
             removeTemplated(integrationId + "." + stage);
         }
+        ensureAggregationRepository(integrationId, false);
         scheduleTriggers.remove(integrationId);
     }
 
     private void unsubscribe(String integrationId) {
         feed.unsubscribe(feedConsumer(integrationId));
+    }
+
+    /**
+     * The inbound aggregator's repository is per integration (its groups and keys are the integration's), bound under
+     * {@code <id>.inbound-aggregation}, the name the aggregate template refers to. Camel only creates a route when its
+     * route controller starts it, after a template's own beans are gone, so it is bound in the registry instead.
+     */
+    private void ensureAggregationRepository(String integrationId, boolean wanted) {
+        String name = integrationId + ".inbound-aggregation";
+        if (!wanted) {
+            camel.getRegistry().unbind(name);
+        } else if (camel.getRegistry().lookupByName(name) == null) {
+            camel.getRegistry().bind(name, pendingChanges.repository(integrationId));
+        }
     }
 
     private void ensureRoute(String integrationId, String stage, String template, boolean wanted) throws Exception {

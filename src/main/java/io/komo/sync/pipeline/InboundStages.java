@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,14 +45,17 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import org.apache.camel.Body;
 import org.apache.camel.Header;
+import org.apache.camel.language.simple.Simple;
 
 /**
- * Applies stored inbound events to Komo, oldest first, one integration at a time (an advisory lock
- * keeps replicas from applying one contact's changes out of order). Per record: map to Komo fields,
- * find the contact (known external id, else dedup by email), then merge three ways with the base so
- * that only real external changes are written, conflicts follow the integration's rules, and the echo
- * of the runtime's own write is dropped.
+ * The stages of the inbound conflict aggregator (routes {@code <id>.inbound-process} and {@code <id>.inbound-aggregate}):
+ * claim stored events as pending changes, and apply each completed group of one contact's changes to Komo, one
+ * integration at a time (an advisory lock keeps replicas from applying one contact's changes out of order). To apply:
+ * map to Komo fields, find the contact (known external id, else dedup by email), then merge three ways with the base
+ * so that only real external changes are written, conflicts follow the integration's rules, and the echo of the
+ * runtime's own write is dropped.
  */
 @ApplicationScoped
 @Named("inboundStages")
@@ -93,29 +97,32 @@ public class InboundStages {
     @Inject
     SyncLog log;
 
-    /** Applies the next stored events of an active integration; the number applied. Called by the inbound-process route. */
-    public int processStored(@Header(OutboundStages.INTEGRATION) String integrationId) {
-        Optional<CompiledIntegration> integration = integrations.find(integrationId).filter(CompiledIntegration::isActive);
-        if (integration.isEmpty()) {
-            return 0; // paused or testing: events stay stored until it is active
-        }
-        return QuarkusTransaction.requiringNew().call(() -> processBatch(integration.get()));
-    }
+    @Inject
+    PendingChangeStore pendingChanges;
 
-    private int processBatch(CompiledIntegration integration) throws SQLException {
+    /**
+     * Claims the next stored events of an active integration, oldest first, in the caller's transaction: each is
+     * parsed into records and marked processed, and the records go on, one pending change each, to the aggregator,
+     * whose repository takes them in this same transaction. An event that cannot be parsed is dead-lettered.
+     * Nothing is claimed while another replica holds the integration (see {@link #lock}). Called by the
+     * inbound-process route.
+     */
+    public List<PendingChange> claim(@Header(OutboundStages.INTEGRATION) String integrationId) throws SQLException {
+        if (!lock(integrationId)) {
+            return List.of();
+        }
+        CompiledIntegration integration = integrations.find(integrationId).orElseThrow();
         try (Connection c = dataSource.getConnection()) {
-            if (!lock(c, integration.id())) {
-                return 0;
-            }
-            List<StoredEvent> events = stored(c, integration.id());
-            for (StoredEvent event : events) {
+            List<PendingChange> changes = new ArrayList<>();
+            for (StoredEvent event : stored(c, integrationId)) {
                 String status = "processed";
                 String error = null;
                 try {
                     List<InboundRecord> records = integration.connector().parseWebhook(integration.context(),
                             new InboundWebhook("POST", null, event.headers(), event.body()));
-                    for (InboundRecord record : records) {
-                        apply(integration, record, true);
+                    for (int i = 0; i < records.size(); i++) {
+                        InboundRecord record = records.get(i);
+                        changes.add(PendingChange.of(correlationKey(integration, event.id(), i, record), event.id(), record));
                     }
                 } catch (IllegalArgumentException e) {
                     status = "failed";
@@ -125,8 +132,62 @@ public class InboundStages {
                 }
                 mark(c, event.id(), status, error);
             }
-            return events.size();
+            return changes;
         }
+    }
+
+    /**
+     * Takes the integration's advisory lock for the caller's transaction, so that only one replica claims or applies
+     * an integration's changes at a time and one contact's changes are never applied out of order. False when
+     * another replica holds it, or the integration is paused or testing (its events and groups wait until it is
+     * active).
+     */
+    public boolean lock(@Header(OutboundStages.INTEGRATION) String integrationId) throws SQLException {
+        if (integrations.find(integrationId).filter(CompiledIntegration::isActive).isEmpty()) {
+            return false;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement lock = c.prepareStatement(
+                "SELECT pg_try_advisory_xact_lock(?, hashtext(?))")) {
+            lock.setInt(1, 0x6b6f6d6f);
+            lock.setString(2, integrationId);
+            try (ResultSet rs = lock.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Applies one completed group of the aggregator to Komo and deletes it from the repository, in one transaction:
+     * the route's, or a new one when Camel's recover task resubmits a group. A group already deleted was applied
+     * before and is skipped, so a group is never applied twice.
+     */
+    public void applyPending(@Header(OutboundStages.INTEGRATION) String integrationId, @Body PendingChange change,
+            @Simple("${exchangeId}") String groupId) {
+        QuarkusTransaction.joiningExisting().call(() -> {
+            if (!lock(integrationId)) {
+                throw new RetryLaterException("Integration " + integrationId + " is busy on another replica or not active",
+                        Duration.ofSeconds(5));
+            }
+            if (pendingChanges.take(integrationId, groupId)) {
+                apply(integrations.find(integrationId).orElseThrow(), change.record(), change.fieldChangedAt(), true);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The contact a record belongs to, for the aggregator: its external id, else its normalised email; a record with
+     * neither cannot be told apart from others and is a group of its own.
+     */
+    private static String correlationKey(CompiledIntegration integration, UUID eventId, int index, InboundRecord record) {
+        if (record.externalId() != null) {
+            return integration.id() + "|id:" + record.externalId();
+        }
+        Object email = integration.mapper().toKomo(mappedOnly(integration, record.fields())).record().get("email");
+        return (email == null ? Optional.<String>empty() : io.komo.sync.contact.EmailAddresses.normalise(email.toString()))
+                .map(normalised -> integration.id() + "|email:" + normalised)
+                .orElse(integration.id() + "|event:" + eventId + "#" + index);
     }
 
     /**
@@ -138,16 +199,22 @@ public class InboundStages {
     public void applyRecord(String integrationId, InboundRecord record) {
         CompiledIntegration integration = integrations.find(integrationId)
                 .orElseThrow(() -> new IllegalArgumentException("No integration " + integrationId));
-        apply(integration, record, false);
+        Map<String, Instant> changedAt = new LinkedHashMap<>();
+        if (record.changedAt() != null) {
+            record.fields().keySet().forEach(field -> changedAt.put(field, record.changedAt()));
+        }
+        apply(integration, record, changedAt, false);
     }
 
     /**
-     * Applies one external record to Komo.
+     * Applies one external record to Komo. {@code changedAt} holds the platform's change time of each field it
+     * knows one for; the other fields count as changed now.
      *
      * @param dropStale whether a field changed on the platform before Komo's last write of it is dropped
      *                  ({@link StaleChanges}); true for reported changes, which can arrive late
      */
-    private void apply(CompiledIntegration integration, InboundRecord record, boolean dropStale) {
+    private void apply(CompiledIntegration integration, InboundRecord record, Map<String, Instant> changedAt,
+            boolean dropStale) {
         IntegrationDefinition definition = integration.definition();
         Map<String, Object> incoming = mappedOnly(integration, record.fields());
         MappingResult komo = integration.mapper().toKomo(incoming);
@@ -190,12 +257,11 @@ public class InboundStages {
         }
         SyncState known = state.orElseGet(() -> states.load(integration.id(), List.of(existing.id)).get(existing.id));
         Map<String, Object> base = known.base();
-        Set<String> stale = dropStale ? StaleChanges.staleFields(incoming, record.changedAt(), base, known.sentAt()) : Set.of();
+        Set<String> stale = dropStale ? StaleChanges.staleFields(incoming, changedAt, base, known.sentAt()) : Set.of();
         MappingResult komoAsExternal = integration.mapper().toExternal(contact);
         MergeResult merge = resolver.merge(existing.id.toString(), base,
                 SideSnapshot.of(komoAsExternal.record(), KomoRecords.externalModifiedAt(integration, contact)),
-                SideSnapshot.at(record.changedAt() == null ? now : record.changedAt(), StaleChanges.without(incoming, stale)),
-                integration.conflictPolicy());
+                externalSide(StaleChanges.without(incoming, stale), changedAt, now), integration.conflictPolicy());
         String externalIdForLog = record.externalId();
         // What the platform reported (old) and what both sides hold since Komo's later write (new).
         log.append(stale.stream().map(field -> SyncLogEntry.fieldChanged(integration.id(), "field.received.stale",
@@ -265,6 +331,12 @@ public class InboundStages {
         states.save(List.of(new SyncState(integration.id(), existing.id, record.externalId(), agreed, now)));
     }
 
+    private static SideSnapshot externalSide(Map<String, Object> incoming, Map<String, Instant> changedAt, Instant now) {
+        Map<String, Instant> times = new LinkedHashMap<>();
+        incoming.keySet().forEach(field -> times.put(field, changedAt.getOrDefault(field, now)));
+        return SideSnapshot.of(incoming, times);
+    }
+
     /** Only the fields the integration maps take part; anything else the platform sends is not ours to sync. */
     private static Map<String, Object> mappedOnly(CompiledIntegration integration, Map<String, Object> fields) {
         Map<String, Object> mapped = new LinkedHashMap<>();
@@ -312,17 +384,6 @@ public class InboundStages {
             update.setTimestamp(3, Timestamp.from(Instant.now()));
             update.setObject(4, id);
             update.executeUpdate();
-        }
-    }
-
-    private static boolean lock(Connection c, String integrationId) throws SQLException {
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?, hashtext(?))")) {
-            lock.setInt(1, 0x6b6f6d6f);
-            lock.setString(2, integrationId);
-            try (ResultSet rs = lock.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
         }
     }
 

@@ -24,18 +24,18 @@ final class StaleChanges {
     }
 
     /**
-     * The reported fields that differ from the base although Komo wrote them to the platform after the record's
-     * change time. (A field that equals the base is a plain echo, which the merge drops anyway.)
+     * The reported fields that differ from the base although Komo wrote them to the platform after their change
+     * time ({@code changedAt}: per field; a field without a time is never stale). A field that equals the base is a
+     * plain echo, which the merge drops anyway.
      */
-    static Set<String> staleFields(Map<String, Object> reported, Instant changedAt, Map<String, Object> base,
+    static Set<String> staleFields(Map<String, Object> reported, Map<String, Instant> changedAt, Map<String, Object> base,
             Map<String, Instant> sentAt) {
         Set<String> stale = new TreeSet<>();
-        if (changedAt == null) {
-            return stale;
-        }
         reported.forEach((field, value) -> {
+            Instant changed = changedAt.get(field);
             Instant sent = sentAt.get(field);
-            if (sent != null && changedAt.isBefore(sent) && !(base.containsKey(field) && FieldValues.same(value, base.get(field)))) {
+            if (changed != null && sent != null && changed.isBefore(sent)
+                    && !(base.containsKey(field) && FieldValues.same(value, base.get(field)))) {
                 stale.add(field);
             }
         });

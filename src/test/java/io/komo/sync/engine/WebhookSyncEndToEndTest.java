@@ -142,7 +142,7 @@ class WebhookSyncEndToEndTest {
             pushSigned(id, secret, "{\"id\": \"ext-pp\", \"email\": \"%s\", \"first_name\": \"Round%d\", \"updatedAt\": \"%s\"}"
                     .formatted(email, round, Instant.now()), Instant.now()).then().statusCode(202);
         }
-        await().atMost(WAIT).until(() -> storedInboundEvents(id) == 0);
+        await().atMost(WAIT).until(() -> inboundNotYetApplied(id) == 0);
         // The last echo is applied (or dropped); then nothing more may be sent.
         await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> viewer()
                 .queryParam("integration", id).queryParam("contact", contactId).get("/api/logs").then().statusCode(200));
@@ -171,12 +171,13 @@ class WebhookSyncEndToEndTest {
                 .formatted(email, platformHeldOlder), Instant.now()).then().statusCode(202);
         pushSigned(id, secret, "{\"id\": \"ext-st\", \"email\": \"%s\", \"first_name\": \"Older\"}".formatted(email),
                 platformHeldOlder.minusSeconds(2)).then().statusCode(202);
-        await().atMost(WAIT).until(() -> storedInboundEvents(id) == 0);
+        await().atMost(WAIT).until(() -> inboundNotYetApplied(id) == 0);
 
         viewer().get("/api/contacts/" + contactId).then().body("firstName", equalTo("Newer"));
         List<String> dropped = viewer().queryParam("integration", id).queryParam("contact", contactId).get("/api/logs")
                 .then().statusCode(200).extract().jsonPath().getList("items.findAll { it.operation == 'field.received.stale' }.oldValue");
-        assertThat(dropped).as("both late echoes are logged as dropped").containsExactly("Older", "Older");
+        // One entry per applied change: the aggregator may have folded both echoes of the contact into one.
+        assertThat(dropped).as("the late echoes are logged as dropped").isNotEmpty().containsOnly("Older");
 
         // A change the platform makes after Komo's write is a real change and is applied.
         pushSigned(id, secret, "{\"id\": \"ext-st\", \"email\": \"%s\", \"first_name\": \"FromPlatform\"}"
@@ -194,10 +195,13 @@ class WebhookSyncEndToEndTest {
         return sent.contains(value);
     }
 
-    private long storedInboundEvents(String integrationId) throws Exception {
+    /** Stored webhooks not claimed yet, plus claimed changes whose group the aggregator has not applied yet. */
+    private long inboundNotYetApplied(String integrationId) throws Exception {
         try (Connection c = dataSource.getConnection(); PreparedStatement count = c.prepareStatement(
-                "SELECT count(*) FROM webhook_delivery WHERE direction = 'inbound' AND integration_id = ? AND status = 'received'")) {
+                "SELECT (SELECT count(*) FROM webhook_delivery WHERE direction = 'inbound' AND integration_id = ? "
+                        + "AND status = 'received') + (SELECT count(*) FROM inbound_aggregation WHERE integration_id = ?)")) {
             count.setString(1, integrationId);
+            count.setString(2, integrationId);
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

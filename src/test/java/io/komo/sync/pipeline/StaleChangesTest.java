@@ -16,6 +16,10 @@ class StaleChangesTest {
 
     private static final Map<String, Object> BASE = Map.of("tier", "PLATINUM", "first_name", "Ann");
 
+    private static Map<String, Instant> allAt(Instant changedAt) {
+        return Map.of("tier", changedAt, "first_name", changedAt);
+    }
+
     private static Map<String, Object> reported() {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("tier", "GOLD");
@@ -25,29 +29,36 @@ class StaleChangesTest {
 
     @Test
     void aFieldChangedOnThePlatformBeforeKomosLaterWriteOfItIsStale() {
-        Set<String> stale = StaleChanges.staleFields(reported(), KOMO_WROTE_TIER.minusMillis(1), BASE, SENT);
+        Set<String> stale = StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER.minusMillis(1)), BASE, SENT);
         assertThat(stale).containsExactly("tier");
         assertThat(StaleChanges.without(reported(), stale)).containsOnlyKeys("first_name");
     }
 
     @Test
     void anOldReportOfTheValueBothSidesHoldIsAPlainEchoNotAStaleChange() {
-        assertThat(StaleChanges.staleFields(reported(), KOMO_WROTE_TIER.minusMillis(1), Map.of("tier", "GOLD"), SENT))
+        assertThat(StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER.minusMillis(1)), Map.of("tier", "GOLD"), SENT))
                 .isEmpty();
-        assertThat(StaleChanges.staleFields(reported(), KOMO_WROTE_TIER.minusMillis(1), Map.of(), SENT))
+        assertThat(StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER.minusMillis(1)), Map.of(), SENT))
                 .as("no base yet: the value is not known to be agreed").containsExactly("tier");
     }
 
     @Test
     void aChangeAtOrAfterKomosWriteCounts() {
-        assertThat(StaleChanges.staleFields(reported(), KOMO_WROTE_TIER, BASE, SENT)).isEmpty();
-        assertThat(StaleChanges.staleFields(reported(), KOMO_WROTE_TIER.plusSeconds(1), BASE, SENT)).isEmpty();
+        assertThat(StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER), BASE, SENT)).isEmpty();
+        assertThat(StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER.plusSeconds(1)), BASE, SENT)).isEmpty();
+    }
+
+    @Test
+    void eachFieldIsJudgedByItsOwnChangeTime() {
+        Map<String, Instant> times = Map.of("tier", KOMO_WROTE_TIER.plusSeconds(1), "first_name", KOMO_WROTE_TIER.minusSeconds(1));
+        assertThat(StaleChanges.staleFields(reported(), times, BASE, Map.of("tier", KOMO_WROTE_TIER, "first_name", KOMO_WROTE_TIER)))
+                .containsExactly("first_name");
     }
 
     @Test
     void withoutAChangeTimeOrAWriteOfTheFieldNothingIsStale() {
-        assertThat(StaleChanges.staleFields(reported(), null, BASE, SENT)).isEmpty();
-        assertThat(StaleChanges.staleFields(reported(), KOMO_WROTE_TIER.minusSeconds(60), BASE, Map.of())).isEmpty();
-        assertThat(StaleChanges.staleFields(Map.of("first_name", "Ann"), KOMO_WROTE_TIER.minusSeconds(60), BASE, SENT)).isEmpty();
+        assertThat(StaleChanges.staleFields(reported(), Map.of(), BASE, SENT)).isEmpty();
+        assertThat(StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER.minusSeconds(60)), BASE, Map.of())).isEmpty();
+        assertThat(StaleChanges.staleFields(Map.of("first_name", "Ann"), allAt(KOMO_WROTE_TIER.minusSeconds(60)), BASE, SENT)).isEmpty();
     }
 }
