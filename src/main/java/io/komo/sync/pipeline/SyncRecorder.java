@@ -83,10 +83,10 @@ public class SyncRecorder {
         return times;
     }
 
-    /** Every decision the merge took on a conflict (both sides changed), for the conflict log. */
+    /** Every decision the merge took on a conflict (both sides changed, to different values), for the conflict log. */
     static List<SyncLogEntry> conflictEntries(String integrationId, UUID contactId, String externalId,
             List<MergeDecision> decisions) {
-        return decisions.stream().filter(d -> d.reason() != null && d.reason().startsWith("conflict"))
+        return decisions.stream().filter(MergeDecision::conflict)
                 .map(d -> SyncLogEntry.conflict(integrationId,
                         d.outcome() == MergeOutcome.PARKED ? "conflict.parked" : "conflict.decided", contactId, externalId,
                         d.field(), text(d.oldValue()), text(d.newValue()), "rule " + d.rule().wireName() + ": " + d.reason()))

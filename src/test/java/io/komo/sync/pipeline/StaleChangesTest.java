@@ -51,7 +51,8 @@ class StaleChangesTest {
     @Test
     void eachFieldIsJudgedByItsOwnChangeTime() {
         Map<String, Instant> times = Map.of("tier", KOMO_WROTE_TIER.plusSeconds(1), "first_name", KOMO_WROTE_TIER.minusSeconds(1));
-        assertThat(StaleChanges.staleFields(reported(), times, BASE, Map.of("tier", KOMO_WROTE_TIER, "first_name", KOMO_WROTE_TIER)))
+        Map<String, Object> base = Map.of("tier", "PLATINUM", "first_name", "Annie");
+        assertThat(StaleChanges.staleFields(reported(), times, base, Map.of("tier", KOMO_WROTE_TIER, "first_name", KOMO_WROTE_TIER)))
                 .containsExactly("first_name");
     }
 

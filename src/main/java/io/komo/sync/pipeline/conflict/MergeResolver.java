@@ -70,23 +70,23 @@ public final class MergeResolver {
             FieldVersion k = reported(komo, field, baseKnown, baseValue);
             FieldVersion e = reported(external, field, baseKnown, baseValue);
             if (rule == ConflictRule.IGNORE) {
-                decide(field, rule, MergeOutcome.IGNORED, baseValue, baseValue, "field is not synced");
+                decide(field, rule, MergeOutcome.IGNORED, baseValue, baseValue, "field is not synced", false);
                 return;
             }
             boolean komoChanged = baseKnown ? !same(k.value(), baseValue) : !isBlank(k.value());
             boolean externalChanged = baseKnown ? !same(e.value(), baseValue) : !isBlank(e.value());
             if (!komoChanged && !externalChanged) {
-                decide(field, rule, MergeOutcome.UNCHANGED, baseValue, baseValue, "neither side changed");
+                decide(field, rule, MergeOutcome.UNCHANGED, baseValue, baseValue, "neither side changed", false);
             } else if (komoChanged && externalChanged && same(k.value(), e.value())) {
                 advanceBase(field, k.value());
-                decide(field, rule, MergeOutcome.UNCHANGED, baseValue, k.value(), "both sides made the same change");
+                decide(field, rule, MergeOutcome.UNCHANGED, baseValue, k.value(), "both sides made the same change", false);
             } else if (komoChanged != externalChanged) {
                 Side changedSide = komoChanged ? Side.KOMO : Side.EXTERNAL;
                 if (rule.lets(changedSide)) {
-                    take(field, rule, changedSide, "only " + changedSide.wireName() + " changed");
+                    take(field, rule, changedSide, "only " + changedSide.wireName() + " changed", false);
                 } else {
                     decide(field, rule, MergeOutcome.IGNORED, baseValue, baseValue,
-                            changedSide.wireName() + " change not synced: field is " + rule.wireName());
+                            changedSide.wireName() + " change not synced: field is " + rule.wireName(), false);
                 }
             } else {
                 settleConflict(field, rule, k, e, baseValue);
@@ -105,35 +105,35 @@ public final class MergeResolver {
             switch (rule) {
                 case TWO_WAY -> {
                     if (k.isNewerThan(e)) {
-                        take(field, rule, Side.KOMO, "komo changed it later");
+                        take(field, rule, Side.KOMO, "komo changed it later", true);
                     } else if (e.isNewerThan(k)) {
-                        take(field, rule, Side.EXTERNAL, "external changed it later");
+                        take(field, rule, Side.EXTERNAL, "external changed it later", true);
                     } else {
                         take(field, rule, policy.sourceOfTruth(),
-                                "same or unknown change time: source of truth wins");
+                                "same or unknown change time: source of truth wins", true);
                     }
                 }
-                case PREFER_KOMO, KOMO_ONLY -> take(field, rule, Side.KOMO, "conflict: komo preferred");
-                case PREFER_EXTERNAL, EXTERNAL_ONLY -> take(field, rule, Side.EXTERNAL, "conflict: external preferred");
+                case PREFER_KOMO, KOMO_ONLY -> take(field, rule, Side.KOMO, "komo preferred", true);
+                case PREFER_EXTERNAL, EXTERNAL_ONLY -> take(field, rule, Side.EXTERNAL, "external preferred", true);
                 case PREFER_KOMO_UNLESS_BLANK -> takeUnlessBlank(field, rule, Side.KOMO, k);
                 case PREFER_EXTERNAL_UNLESS_BLANK -> takeUnlessBlank(field, rule, Side.EXTERNAL, e);
                 case MANUAL -> {
                     parked.add(new ManualConflict(contactId, field, k, e, baseValue));
                     decide(field, rule, MergeOutcome.PARKED, baseValue, baseValue,
-                            "conflict parked for manual review");
+                            "parked for manual review", true);
                 }
             }
         }
 
         private void takeUnlessBlank(String field, ConflictRule rule, Side preferred, FieldVersion preferredVersion) {
             if (isBlank(preferredVersion.value())) {
-                take(field, rule, preferred.other(), "conflict: " + preferred.wireName() + " preferred but blank");
+                take(field, rule, preferred.other(), preferred.wireName() + " preferred but blank", true);
             } else {
-                take(field, rule, preferred, "conflict: " + preferred.wireName() + " preferred");
+                take(field, rule, preferred, preferred.wireName() + " preferred", true);
             }
         }
 
-        private void take(String field, ConflictRule rule, Side winner, String reason) {
+        private void take(String field, ConflictRule rule, Side winner, String reason, boolean conflict) {
             Object value = (winner == Side.KOMO ? komo : external).version(field).value();
             Map<String, Object> target = winner == Side.KOMO ? externalWrites : komoWrites;
             SideSnapshot overwritten = winner == Side.KOMO ? external : komo;
@@ -141,7 +141,7 @@ public final class MergeResolver {
             target.put(field, value);
             advanceBase(field, value);
             decide(field, rule, winner == Side.KOMO ? MergeOutcome.TAKE_KOMO : MergeOutcome.TAKE_EXTERNAL,
-                    oldValue, value, reason);
+                    oldValue, value, reason, conflict);
         }
 
         private void advanceBase(String field, Object value) {
@@ -152,8 +152,8 @@ public final class MergeResolver {
         }
 
         private void decide(String field, ConflictRule rule, MergeOutcome outcome, Object oldValue, Object newValue,
-                String reason) {
-            decisions.add(new MergeDecision(field, rule, outcome, oldValue, newValue, reason));
+                String reason, boolean conflict) {
+            decisions.add(new MergeDecision(field, rule, outcome, oldValue, newValue, reason, conflict));
         }
 
         MergeResult result() {

@@ -68,9 +68,9 @@ class MergeResolverTest {
             assertThat(result.baseChanged()).isTrue();
             assertThat(result.decisions()).containsExactly(
                     new MergeDecision("firstName", ConflictRule.TWO_WAY, MergeOutcome.TAKE_KOMO, "Ann", "Anne",
-                            "only komo changed"),
+                            "only komo changed", false),
                     new MergeDecision("tier", ConflictRule.TWO_WAY, MergeOutcome.UNCHANGED, "GOLD", "GOLD",
-                            "neither side changed"));
+                            "neither side changed", false));
         }
 
         @Test
@@ -155,7 +155,7 @@ class MergeResolverTest {
             MergeResult result = conflictOnName(ConflictRule.TWO_WAY, Side.KOMO, "Anne", EARLY, "Annie", EARLY);
 
             assertThat(result.decisions()).containsExactly(new MergeDecision("firstName", ConflictRule.TWO_WAY,
-                    MergeOutcome.TAKE_KOMO, "Annie", "Anne", "same or unknown change time: source of truth wins"));
+                    MergeOutcome.TAKE_KOMO, "Annie", "Anne", "same or unknown change time: source of truth wins", true));
         }
 
         @ParameterizedTest
@@ -231,7 +231,7 @@ class MergeResolverTest {
             assertThat(result.newBase()).containsEntry("tier", "GOLD");
             assertThat(result.isEmpty()).isTrue();
             assertThat(result.decisions()).containsExactly(new MergeDecision("tier", ConflictRule.KOMO_ONLY,
-                    MergeOutcome.IGNORED, "GOLD", "GOLD", "external change not synced: field is komo-only"));
+                    MergeOutcome.IGNORED, "GOLD", "GOLD", "external change not synced: field is komo-only", false));
         }
 
         @Test
