@@ -257,7 +257,7 @@ public class InboundStages {
         }
         SyncState known = state.orElseGet(() -> states.load(integration.id(), List.of(existing.id)).get(existing.id));
         Map<String, Object> base = known.base();
-        Set<String> stale = dropStale ? StaleChanges.staleFields(incoming, changedAt, base, known.sentAt()) : Set.of();
+        Set<String> stale = dropStale ? StaleChanges.staleFields(incoming, changedAt, base, known::lastSentAt) : Set.of();
         MappingResult komoAsExternal = integration.mapper().toExternal(contact);
         MergeResult merge = resolver.merge(existing.id.toString(), base,
                 SideSnapshot.of(komoAsExternal.record(), KomoRecords.externalModifiedAt(integration, contact)),

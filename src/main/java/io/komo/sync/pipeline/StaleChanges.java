@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import io.komo.sync.pipeline.conflict.FieldValues;
 
@@ -29,11 +30,11 @@ final class StaleChanges {
      * plain echo, which the merge drops anyway.
      */
     static Set<String> staleFields(Map<String, Object> reported, Map<String, Instant> changedAt, Map<String, Object> base,
-            Map<String, Instant> sentAt) {
+            Function<String, Instant> lastSentAt) {
         Set<String> stale = new TreeSet<>();
         reported.forEach((field, value) -> {
             Instant changed = changedAt.get(field);
-            Instant sent = sentAt.get(field);
+            Instant sent = lastSentAt.apply(field);
             if (changed != null && sent != null && changed.isBefore(sent)
                     && !(base.containsKey(field) && FieldValues.same(value, base.get(field)))) {
                 stale.add(field);

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 import io.komo.sync.delivery.DeadLetterStore;
@@ -78,8 +79,12 @@ public class SyncRecorder {
 
     /** Each field the delivered record carried was written to the platform by the call that started at its sentAt. */
     private static Map<String, Instant> sentTimes(OutboundPlan.Delivered delivered) {
+        Set<String> sent = delivered.planned().record().fields().keySet();
+        if (sent.containsAll(delivered.planned().newBase().keySet())) {
+            return Map.of(SyncState.EVERY_FIELD, delivered.sentAt());
+        }
         Map<String, Instant> times = new HashMap<>();
-        delivered.planned().record().fields().keySet().forEach(field -> times.put(field, delivered.sentAt()));
+        sent.forEach(field -> times.put(field, delivered.sentAt()));
         return times;
     }
 
