@@ -66,9 +66,11 @@ public class InboundStages {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
     private static final int BATCH = 100;
+    static final int MAX_APPLY_ATTEMPTS = 5;
 
     private final MergeResolver resolver = new MergeResolver();
     private final DedupMerger dedup = new DedupMerger();
+    private final GroupApplyFailures applyFailures = new GroupApplyFailures(MAX_APPLY_ATTEMPTS);
 
     @Inject
     IntegrationRoutes integrations;
@@ -160,7 +162,8 @@ public class InboundStages {
     /**
      * Applies one completed group of the aggregator to Komo and deletes it from the repository, in one transaction:
      * the route's, or a new one when Camel's recover task resubmits a group. A group already deleted was applied
-     * before and is skipped, so a group is never applied twice.
+     * before and is skipped, so a group is never applied twice. A group that failed {@link #MAX_APPLY_ATTEMPTS} times
+     * is dead-lettered instead of applied, so that it does not hold the integration's later changes back.
      */
     public void applyPending(@Header(OutboundStages.INTEGRATION) String integrationId, @Body PendingChange change,
             @Simple("${exchangeId}") String groupId) {
@@ -169,9 +172,23 @@ public class InboundStages {
                 throw new RetryLaterException("Integration " + integrationId + " is busy on another replica or not active",
                         Duration.ofSeconds(5));
             }
-            if (pendingChanges.take(integrationId, groupId)) {
-                apply(integrations.find(integrationId).orElseThrow(), change.record(), change.fieldChangedAt(), true);
+            if (!pendingChanges.take(integrationId, groupId)) {
+                return null;
             }
+            Optional<GroupApplyFailures.Failures> givenUp = applyFailures.givenUp(groupId);
+            if (givenUp.isPresent()) {
+                deadLetters.add(List.of(new DeadLetter(integrationId, "apply", integrationId + ".inbound-process", null,
+                        jsonString(change.record()), "ApplyFailed", givenUp.get().lastError(), givenUp.get().attempts())));
+                applyFailures.forget(groupId);
+                return null;
+            }
+            try {
+                apply(integrations.find(integrationId).orElseThrow(), change.record(), change.fieldChangedAt(), true);
+            } catch (RuntimeException e) {
+                applyFailures.failed(groupId, e);
+                throw e;
+            }
+            applyFailures.forget(groupId);
             return null;
         });
     }

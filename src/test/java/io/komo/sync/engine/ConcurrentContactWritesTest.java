@@ -2,6 +2,7 @@ package io.komo.sync.engine;
 
 import static io.komo.sync.engine.WebhookIntegrations.MAPPING;
 import static io.komo.sync.engine.WebhookIntegrations.createActive;
+import static io.komo.sync.engine.WebhookIntegrations.inboundNotYetApplied;
 import static io.komo.sync.engine.WebhookIntegrations.pushSigned;
 import static io.komo.sync.engine.WebhookIntegrations.storeSigningSecret;
 import static io.komo.sync.engine.WebhookIntegrations.uniqueId;
@@ -93,7 +94,7 @@ class ConcurrentContactWritesTest {
 
             assertThat(patchStatuses).as("no PATCH is refused because a sync wrote the contact at the same time")
                     .hasSize(PATCH_THREADS * PATCHES_PER_THREAD).containsOnly(200);
-            await().atMost(Duration.ofSeconds(60)).until(() -> inboundEvents(id, "received") == 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> inboundNotYetApplied(dataSource, id) == 0);
             assertThat(inboundEvents(id, "failed")).isZero();
 
             JsonPath contact = viewer().get("/api/contacts/" + racedId).then().statusCode(200).extract().jsonPath();

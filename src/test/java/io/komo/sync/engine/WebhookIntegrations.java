@@ -5,12 +5,18 @@ import static io.komo.sync.testing.Api.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
+
+import javax.sql.DataSource;
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import io.komo.sync.security.StandardWebhooks;
@@ -72,5 +78,22 @@ final class WebhookIntegrations {
         Map<String, String> headers = StandardWebhooks.fromSecret(secret).signedHeaders(at, body);
         return RestAssured.given().headers(headers).contentType("application/json").body(body)
                 .post("/webhooks/" + integrationId);
+    }
+
+    /**
+     * Stored webhooks not claimed yet, plus claimed changes whose group the aggregator has not applied yet: zero
+     * once everything the platform pushed has reached Komo.
+     */
+    static long inboundNotYetApplied(DataSource dataSource, String integrationId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement count = c.prepareStatement(
+                "SELECT (SELECT count(*) FROM webhook_delivery WHERE direction = 'inbound' AND integration_id = ? "
+                        + "AND status = 'received') + (SELECT count(*) FROM inbound_aggregation WHERE integration_id = ?)")) {
+            count.setString(1, integrationId);
+            count.setString(2, integrationId);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 }

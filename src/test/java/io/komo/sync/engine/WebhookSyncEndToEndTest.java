@@ -4,6 +4,7 @@ import static io.komo.sync.engine.WebhookIntegrations.FAST_RETRY;
 import static io.komo.sync.engine.WebhookIntegrations.MAPPING;
 import static io.komo.sync.engine.WebhookIntegrations.assertDrainedInOrder;
 import static io.komo.sync.engine.WebhookIntegrations.createActive;
+import static io.komo.sync.engine.WebhookIntegrations.inboundNotYetApplied;
 import static io.komo.sync.engine.WebhookIntegrations.pushSigned;
 import static io.komo.sync.engine.WebhookIntegrations.storeSigningSecret;
 import static io.komo.sync.engine.WebhookIntegrations.uniqueId;
@@ -15,9 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -142,7 +140,7 @@ class WebhookSyncEndToEndTest {
             pushSigned(id, secret, "{\"id\": \"ext-pp\", \"email\": \"%s\", \"first_name\": \"Round%d\", \"updatedAt\": \"%s\"}"
                     .formatted(email, round, Instant.now()), Instant.now()).then().statusCode(202);
         }
-        await().atMost(WAIT).until(() -> inboundNotYetApplied(id) == 0);
+        await().atMost(WAIT).until(() -> inboundNotYetApplied(dataSource, id) == 0);
         // The last echo is applied (or dropped); then nothing more may be sent.
         await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> viewer()
                 .queryParam("integration", id).queryParam("contact", contactId).get("/api/logs").then().statusCode(200));
@@ -171,7 +169,7 @@ class WebhookSyncEndToEndTest {
                 .formatted(email, platformHeldOlder), Instant.now()).then().statusCode(202);
         pushSigned(id, secret, "{\"id\": \"ext-st\", \"email\": \"%s\", \"first_name\": \"Older\"}".formatted(email),
                 platformHeldOlder.minusSeconds(2)).then().statusCode(202);
-        await().atMost(WAIT).until(() -> inboundNotYetApplied(id) == 0);
+        await().atMost(WAIT).until(() -> inboundNotYetApplied(dataSource, id) == 0);
 
         viewer().get("/api/contacts/" + contactId).then().body("firstName", equalTo("Newer"));
         List<String> dropped = viewer().queryParam("integration", id).queryParam("contact", contactId).get("/api/logs")
@@ -195,18 +193,29 @@ class WebhookSyncEndToEndTest {
         return sent.contains(value);
     }
 
-    /** Stored webhooks not claimed yet, plus claimed changes whose group the aggregator has not applied yet. */
-    private long inboundNotYetApplied(String integrationId) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement count = c.prepareStatement(
-                "SELECT (SELECT count(*) FROM webhook_delivery WHERE direction = 'inbound' AND integration_id = ? "
-                        + "AND status = 'received') + (SELECT count(*) FROM inbound_aggregation WHERE integration_id = ?)")) {
-            count.setString(1, integrationId);
-            count.setString(2, integrationId);
-            try (ResultSet rs = count.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+    @Test
+    void aRecordKomoCannotTakeIsDeadLetteredAndDoesNotHoldTheOthersBack() {
+        String id = uniqueId("poison");
+        String secret = storeSigningSecret(id + "-signing");
+        createActive(id, """
+                "direction": "inbound", %s, "auth": {"type": "none", "secretCredential": "%s-signing"}, "mapping": %s"""
+                .formatted(endpoint(), id, MAPPING));
+        String refused = uniqueEmail("refused");
+        String accepted = uniqueEmail("accepted");
+        // Komo refuses first names over 200 characters: this record can never be applied.
+        pushSigned(id, secret, "{\"id\": \"ext-bad\", \"email\": \"%s\", \"first_name\": \"%s\"}"
+                .formatted(refused, "x".repeat(201)), Instant.now()).then().statusCode(202);
+        pushSigned(id, secret, "{\"id\": \"ext-good\", \"email\": \"%s\", \"first_name\": \"Good\"}"
+                .formatted(accepted), Instant.now()).then().statusCode(202);
+
+        await().atMost(WAIT).untilAsserted(() -> viewer().queryParam("email", accepted).get("/api/contacts").then()
+                .body("items.size()", equalTo(1)).body("items[0].firstName", equalTo("Good")));
+        await().atMost(WAIT).until(() -> inboundNotYetApplied(dataSource, id) == 0);
+        JsonPath letters = viewer().queryParam("integration", id).get("/api/dead-letters").jsonPath();
+        assertThat(letters.getList("items.stage")).containsExactly("apply");
+        assertThat(letters.getString("items[0].error")).contains("firstName");
+        assertThat(letters.getString("items[0].payload")).contains(refused);
+        viewer().queryParam("email", refused).get("/api/contacts").then().body("items.size()", equalTo(0));
     }
 
     @Test
