@@ -80,6 +80,29 @@ class WebhookSubscriptionsTest {
     }
 
     @Test
+    void aSlowReceiversBacklogDoesNotHoldUpTheOtherSubscriptions() {
+        int backlog = 10;
+        try (WebhookReceiverFake slow = WebhookReceiverFake.start()) {
+            slow.delay(Duration.ofMillis(800), backlog);
+            JsonPath created = admin().body("{\"url\": \"%s/slow\", \"events\": [\"contact.created\"]}".formatted(slow.baseUrl()))
+                    .post(PATH).then().statusCode(201).extract().jsonPath();
+            subscriptions.add(created.getString("id"));
+            for (int i = 0; i < backlog; i++) {
+                createContact("{\"email\": \"%s\"}".formatted(uniqueEmail("backlog")));
+            }
+            await().atMost(WAIT).until(() -> !slow.received().isEmpty());
+
+            subscribe("contact.updated");
+            String contactId = createContact("{\"email\": \"%s\"}".formatted(uniqueEmail("fast")));
+            operator().body("{\"lastName\": \"Now\"}").patch("/api/contacts/" + contactId).then().statusCode(200);
+            await().atMost(WAIT).until(() -> eventsOf("contact.updated", "data.id", contactId).size() == 1);
+
+            assertThat(slow.received().size()).as("sent while the slow receiver still had deliveries waiting")
+                    .isLessThan(backlog);
+        }
+    }
+
+    @Test
     void contactEventsArriveSignedWithTheSecretTheSubscriptionWasGiven() {
         Subscribed subscription = subscribe("contact.created", "contact.updated");
         assertThat(subscription.secret()).startsWith("whsec_");

@@ -15,7 +15,6 @@ import static org.hamcrest.Matchers.equalTo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -69,17 +70,19 @@ public class WebhookDeliveryStore {
     }
 
     /**
-     * The oldest due delivery, now leased until {@code leaseUntil}: no other sender takes it meanwhile, and
-     * if this one dies before settling it, it is due again when the lease ends.
+     * The oldest due delivery of a subscription not in {@code busy}, now leased until {@code leaseUntil}: no
+     * other sender takes it meanwhile, and if this one dies before settling it, it is due again when the lease ends.
      */
-    public Optional<Due> claimNext(Instant now, Instant leaseUntil) {
+    public Optional<Due> claimNext(Instant now, Instant leaseUntil, Set<UUID> busy) {
         try (Connection c = dataSource.getConnection(); PreparedStatement claim = c.prepareStatement(
                 "UPDATE webhook_delivery SET next_attempt_at = ? WHERE id = (SELECT id FROM webhook_delivery "
                         + "WHERE direction = 'outbound' AND status = 'pending' AND next_attempt_at <= ? "
+                        + "AND subscription_id <> ALL (?) "
                         + "ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
                         + "RETURNING id, subscription_id, payload, attempts")) {
             claim.setTimestamp(1, Timestamp.from(leaseUntil));
             claim.setTimestamp(2, Timestamp.from(now));
+            claim.setArray(3, c.createArrayOf("uuid", busy.toArray()));
             try (ResultSet rs = claim.executeQuery()) {
                 return rs.next() ? Optional.of(new Due(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getString(3), rs.getInt(4))) : Optional.empty();

@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.komo.sync.connector.spi.CallOutcome;
@@ -25,7 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Sends due deliveries, one at a time: claim (a short transaction that leases the row), call the
+ * Sends due deliveries, one at a time per sender route: claim (a short transaction that leases the row), call the
  * subscriber signed per Standard Webhooks, settle (another transaction). The HTTP call holds no
  * transaction; a process that dies between the call and the settling leaves the row leased, and it is
  * sent again once the lease ends, under the same {@code webhook-id}.
@@ -58,6 +61,8 @@ public class WebhookDispatcher {
     int responseTimeoutMs;
 
     private final ErrorClassifier classifier = ErrorClassifier.generic(Clock.systemUTC());
+    /** Subscriptions a sender of this replica is calling now. */
+    private final Set<UUID> sending = ConcurrentHashMap.newKeySet();
     private RetryPolicy retryPolicy;
     private Duration lease;
 
@@ -70,22 +75,40 @@ public class WebhookDispatcher {
         lease = Duration.ofMillis(2L * (connectTimeoutMs + responseTimeoutMs)).plusSeconds(10);
     }
 
-    /** Sends due deliveries for a few seconds at most; the number sent. Called by the route webhook-subscriptions.dispatch. */
+    /**
+     * Sends due deliveries for a few seconds at most; the number sent. Called by the routes
+     * webhook-subscriptions.dispatch-<n>, at the same time.
+     */
     public int dispatchDue() {
         Instant until = Instant.now().plus(SLICE);
         int sent = 0;
         while (Instant.now().isBefore(until)) {
-            Instant now = Instant.now();
-            Optional<WebhookDeliveryStore.Due> due = QuarkusTransaction.requiringNew()
-                    .call(() -> deliveries.claimNext(now, now.plus(lease)));
+            Optional<WebhookDeliveryStore.Due> due = claimForIdleSubscription();
             if (due.isEmpty()) {
                 break;
             }
-            DeliveryDecision decision = attempt(due.get());
-            QuarkusTransaction.requiringNew().run(() -> deliveries.settle(due.get().id(), decision));
+            try {
+                DeliveryDecision decision = attempt(due.get());
+                QuarkusTransaction.requiringNew().run(() -> deliveries.settle(due.get().id(), decision));
+            } finally {
+                sending.remove(due.get().subscriptionId());
+            }
             sent++;
         }
         return sent;
+    }
+
+    /**
+     * The oldest due delivery of a subscription none of this replica's senders is calling: a slow receiver's
+     * backlog then holds up one sender, while the others serve the other subscriptions. Claims are taken one
+     * at a time, so two senders never pick the same subscription.
+     */
+    private synchronized Optional<WebhookDeliveryStore.Due> claimForIdleSubscription() {
+        Instant now = Instant.now();
+        Optional<WebhookDeliveryStore.Due> due = QuarkusTransaction.requiringNew()
+                .call(() -> deliveries.claimNext(now, now.plus(lease), Set.copyOf(sending)));
+        due.ifPresent(claimed -> sending.add(claimed.subscriptionId()));
+        return due;
     }
 
     private DeliveryDecision attempt(WebhookDeliveryStore.Due due) {

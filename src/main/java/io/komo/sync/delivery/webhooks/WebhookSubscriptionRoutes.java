@@ -6,7 +6,7 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * Outbound webhook events: the change feed's batches become pending deliveries (in the feed's
- * transaction), and a timer sends what is due.
+ * transaction), and {@code komo.webhooks.senders} timers send what is due.
  */
 @ApplicationScoped
 public class WebhookSubscriptionRoutes extends RouteBuilder {
@@ -20,8 +20,12 @@ public class WebhookSubscriptionRoutes extends RouteBuilder {
                 .routeId("webhook-subscriptions.fan-out")
                 .bean("webhookEvents", "fanOut").id("webhook-subscriptions.fan-out.enqueue");
 
-        from("timer:webhook-subscriptions.dispatch?delay=0&period=" + config.pollInterval())
-                .routeId("webhook-subscriptions.dispatch")
-                .bean("webhookDispatcher", "dispatchDue").id("webhook-subscriptions.dispatch.send-due");
+        // Several senders: each claims its own due delivery (leased with SKIP LOCKED, as across replicas).
+        for (int sender = 1; sender <= config.senders(); sender++) {
+            String routeId = "webhook-subscriptions.dispatch-" + sender;
+            from("timer:" + routeId + "?delay=0&period=" + config.pollInterval())
+                    .routeId(routeId)
+                    .bean("webhookDispatcher", "dispatchDue").id(routeId + ".send-due");
+        }
     }
 }

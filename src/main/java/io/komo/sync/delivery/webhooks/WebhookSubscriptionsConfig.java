@@ -25,6 +25,14 @@ public interface WebhookSubscriptionsConfig {
     @WithDefault("PT1H")
     Duration maxDelay();
 
+    /**
+     * Deliveries sent at once by each replica: one per sender route. A receiver that answers slowly holds one
+     * sender for up to the HTTP timeout; the others go on with the other subscriptions.
+     */
+    @WithName("senders")
+    @WithDefault("4")
+    int senders();
+
     /** Milliseconds between two looks for due deliveries. */
     @WithName("poll-interval")
     @WithDefault("1000")
