@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,16 @@ class SyncStateStoreTest {
                 "INSERT INTO integration (id, platform, definition, created_at, updated_at) VALUES (?, 'webhook', '{}', now(), now())")) {
             insert.setString(1, integration);
             insert.executeUpdate();
+        }
+    }
+
+    /** Its definition is no integration's: left stored, every replica's watch would try to start it. */
+    @AfterEach
+    void removeIntegration() throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement delete = c.prepareStatement(
+                "DELETE FROM integration WHERE id = ?")) {
+            delete.setString(1, integration);
+            delete.executeUpdate();
         }
     }
 
