@@ -47,6 +47,15 @@ class WebhookSyncEndToEndTest {
     @Inject
     DataSource dataSource;
 
+    /** A real-time bidirectional integration on the fake, retrying fast; the platform's signing secret. */
+    private String createBidirectional(String id) {
+        String secret = storeSigningSecret(id + "-signing");
+        createActive(id, """
+                "direction": "bidirectional", %s, "auth": {"type": "none", "secretCredential": "%s-signing"}, %s,
+                "mapping": %s""".formatted(endpoint(), id, FAST_RETRY, MAPPING));
+        return secret;
+    }
+
     private String endpoint() {
         return "\"endpoint\": {\"baseUrl\": \"%s\", \"path\": \"/contacts\"}".formatted(platform.baseUrl());
     }
@@ -120,10 +129,7 @@ class WebhookSyncEndToEndTest {
     @Test
     void bidirectionalSyncDoesNotPingPongOverAHundredRoundTrips() {
         String id = uniqueId("bi");
-        String secret = storeSigningSecret(id + "-signing");
-        createActive(id, """
-                "direction": "bidirectional", %s, "auth": {"type": "none", "secretCredential": "%s-signing"}, %s,
-                "mapping": %s""".formatted(endpoint(), id, FAST_RETRY, MAPPING));
+        String secret = createBidirectional(id);
         String email = uniqueEmail("pingpong");
         String contactId = createContact("{\"email\": \"%s\", \"firstName\": \"Round0\"}".formatted(email));
         await().atMost(WAIT).until(() -> platform.recordsFor(email).size() == 1);
@@ -151,10 +157,7 @@ class WebhookSyncEndToEndTest {
     @Test
     void anEchoOfAnOlderValueArrivingAfterANewerOneWasSentIsDropped() {
         String id = uniqueId("stale");
-        String secret = storeSigningSecret(id + "-signing");
-        createActive(id, """
-                "direction": "bidirectional", %s, "auth": {"type": "none", "secretCredential": "%s-signing"}, %s,
-                "mapping": %s""".formatted(endpoint(), id, FAST_RETRY, MAPPING));
+        String secret = createBidirectional(id);
         String email = uniqueEmail("stale");
         String contactId = createContact("{\"email\": \"%s\", \"firstName\": \"First\"}".formatted(email));
         await().atMost(WAIT).until(() -> platform.recordsFor(email).size() == 1);
