@@ -39,6 +39,15 @@ public class SyncStateStore {
     @Inject
     ObjectMapper mapper;
 
+    /**
+     * The states of a batch's contacts (the ids, then the integration). Only the primary key leads with the
+     * integration (V12), so each id is one primary-key probe even for an integration the statistics do
+     * not know yet.
+     */
+    static final String LOAD = "SELECT s.contact_id, s.external_id, s.base_values::text, s.last_synced_at, s.sent_at::text "
+            + "FROM unnest(?::uuid[]) AS wanted(id) CROSS JOIN LATERAL (SELECT * FROM sync_state "
+            + "WHERE integration_id = ? AND contact_id = wanted.id LIMIT 1) s";
+
     public Map<UUID, SyncState> load(String integrationId, Collection<UUID> contactIds) {
         Map<UUID, SyncState> states = new HashMap<>();
         if (contactIds.isEmpty()) {
@@ -48,10 +57,7 @@ public class SyncStateStore {
         // was planned from statistics a backfill outdates within seconds (taken while the integration had no
         // state) as a hash of all the integration's states. Planned afresh on every call (no server-side
         // prepared plan): a plan cached while the table was nearly empty scans it whole for each id.
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT s.contact_id, s.external_id, s.base_values::text, s.last_synced_at, s.sent_at::text "
-                        + "FROM unnest(?::uuid[]) AS wanted(id) CROSS JOIN LATERAL (SELECT * FROM sync_state "
-                        + "WHERE integration_id = ? AND contact_id = wanted.id LIMIT 1) s")) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(LOAD)) {
             read.unwrap(PGStatement.class).setPrepareThreshold(0);
             read.setArray(1, c.createArrayOf("uuid", contactIds.toArray()));
             read.setString(2, integrationId);
