@@ -22,6 +22,7 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
 
     static final String JDBC_URL = "quarkus.datasource.jdbc.url";
     static final String DATA_DIR = "komo.embedded-postgres.data-dir";
+    static final String FSYNC = "komo.embedded-postgres.fsync";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -29,8 +30,10 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
             return List.of();
         }
         ConfigValue dataDir = context.getValue(DATA_DIR);
+        ConfigValue fsync = context.getValue(FSYNC);
         String url = EmbeddedPostgresServer.jdbcUrl(
-                dataDir != null && dataDir.getValue() != null ? dataDir.getValue() : "data/postgres");
+                dataDir != null && dataDir.getValue() != null ? dataDir.getValue() : "data/postgres",
+                fsync == null || fsync.getValue() == null || !"false".equalsIgnoreCase(fsync.getValue().trim()));
         return List.of(new PropertiesConfigSource(Map.of(
                 JDBC_URL, url,
                 "quarkus.datasource.username", EmbeddedPostgresServer.USER,

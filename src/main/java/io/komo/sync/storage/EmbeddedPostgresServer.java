@@ -32,12 +32,15 @@ final class EmbeddedPostgresServer {
     private EmbeddedPostgresServer() {
     }
 
-    /** The JDBC URL of the JVM's embedded server, started on first use; it stops when the JVM exits. */
-    static String jdbcUrl(String dataDir) {
+    /**
+     * The JDBC URL of the JVM's embedded server, started on first use; it stops when the JVM exits.
+     * {@code fsync}: whether the server flushes what it commits to disk (see {@link #start}).
+     */
+    static String jdbcUrl(String dataDir, boolean fsync) {
         synchronized (System.class) {
             String running = System.getProperty(RUNNING_URL);
             if (running == null) {
-                EmbeddedPostgres postgres = start(Path.of(dataDir).toAbsolutePath());
+                EmbeddedPostgres postgres = start(Path.of(dataDir).toAbsolutePath(), fsync);
                 running = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
                 System.setProperty(RUNNING_URL, running);
             }
@@ -45,7 +48,13 @@ final class EmbeddedPostgresServer {
         }
     }
 
-    private static EmbeddedPostgres start(Path dataDir) {
+    /**
+     * The library turns {@code synchronous_commit} and {@code fsync} off (it is made for throwaway test
+     * databases, and passes {@code -F}); here the server holds the installation's data, and a committed sync
+     * result or cursor must survive a power cut, not only a crash of the service. Without fsync even the
+     * database's own consistency would not. Only the tests' throwaway database may run without it.
+     */
+    static EmbeddedPostgres start(Path dataDir, boolean fsync) {
         try {
             Files.createDirectories(dataDir);
             stopOrphanedPostmaster(dataDir);
@@ -54,9 +63,9 @@ final class EmbeddedPostgresServer {
                     .setCleanDataDirectory(false)
                     .setPort(freePort())
                     .setServerConfig("listen_addresses", "127.0.0.1")
-                    // The library turns it off (it is made for throwaway test databases); here it holds the
-                    // installation's data, and a committed sync result or cursor must survive a power cut.
                     .setServerConfig("synchronous_commit", "on")
+                    // A -c after the library's -F: the later setting wins.
+                    .setServerConfig("fsync", fsync ? "on" : "off")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
             LOG.infof("Embedded PostgreSQL started on 127.0.0.1:%d with data in %s (set QUARKUS_DATASOURCE_JDBC_URL to use an external server)",
