@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -106,12 +107,15 @@ public class ApiUsage {
         }
     }
 
-    @PreDestroy
-    void flushAtShutdown() {
+    /**
+     * The last counts, written once the routes have stopped and before any bean is destroyed: as a
+     * {@code @PreDestroy} it ran after the datasource's pool had closed, and every stop lost them.
+     */
+    void flushAtShutdown(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event) {
         try {
             flush();
         } catch (RuntimeException e) {
-            // The pool may already be closed; the counts are statistics, a stop must not fail on them.
+            // The counts are statistics: a stop must not fail on them.
             LOG.warnf("Could not write the last API usage counts at shutdown: %s", e.getMessage());
         }
     }
