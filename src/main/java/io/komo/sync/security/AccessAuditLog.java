@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import io.komo.sync.api.Page;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -85,8 +86,11 @@ public class AccessAuditLog {
         }
     }
 
-    @PreDestroy
-    void drain() throws InterruptedException {
+    /**
+     * Writes what is queued once the HTTP server has stopped and before any bean is destroyed: as a
+     * {@code @PreDestroy} it could run after the datasource's pool had closed and lose the last entries.
+     */
+    void drain(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event) throws InterruptedException {
         writer.shutdown();
         writer.awaitTermination(5, TimeUnit.SECONDS);
     }
