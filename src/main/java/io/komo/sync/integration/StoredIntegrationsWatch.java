@@ -46,8 +46,10 @@ public class StoredIntegrationsWatch {
     record Stored(String id, IntegrationStatus status, Instant updatedAt, Instant credentialsChangedAt) {
     }
 
-    /** What the watch last saw of each stored integration. */
+    /** What the watch last saw of each stored integration, once applied. */
     private final Map<String, Stored> seen = new ConcurrentHashMap<>();
+
+    private final FailedApplies failed = new FailedApplies();
 
     @Inject
     DataSource dataSource;
@@ -66,7 +68,8 @@ public class StoredIntegrationsWatch {
     private int refreshNow() {
         List<Stored> stored = readStored();
         int changed = 0;
-        List<Stored> inspect = changedSinceSeen(stored, seen);
+        Instant lookedAt = Instant.now();
+        List<Stored> inspect = changedSinceSeen(stored, seen).stream().filter(s -> !failed.waiting(s, lookedAt)).toList();
         Map<String, String> definitions = inspect.isEmpty() ? Map.of() : readDefinitions(inspect);
         for (Stored now : inspect) {
             String json = definitions.get(now.id());
@@ -83,18 +86,21 @@ public class StoredIntegrationsWatch {
                     routes.apply(definition, now.status());
                     changed++;
                 }
+                seen.put(now.id(), now);
+                failed.succeeded(now.id());
             } catch (RuntimeException e) {
-                // Seen all the same: it is tried again when it changes, not on every refresh.
-                LOG.errorf(e, "The stored change of integration %s could not be applied on this replica", now.id());
+                LOG.errorf(e, "The stored change of integration %s could not be applied on this replica; trying again in %s",
+                        now.id(), failed.failed(now, Instant.now()));
             }
-            seen.put(now.id(), now);
         }
         for (String gone : removed(stored, routes.runningIds())) {
             LOG.infof("Integration %s was deleted in the database (another replica): stopping it", gone);
             routes.remove(gone);
             changed++;
         }
-        seen.keySet().retainAll(stored.stream().map(Stored::id).collect(Collectors.toSet()));
+        Set<String> storedIds = stored.stream().map(Stored::id).collect(Collectors.toSet());
+        seen.keySet().retainAll(storedIds);
+        failed.retainAll(storedIds);
         return changed;
     }
 
