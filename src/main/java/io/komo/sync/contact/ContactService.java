@@ -44,6 +44,9 @@ public class ContactService {
     @ConfigProperty(name = "komo.contacts.default-phone-region")
     String defaultPhoneRegion;
 
+    @Inject
+    ContactStatistics statistics;
+
     @ConfigProperty(name = "komo.api.bulk-max-records")
     int bulkMaxRecords;
 
@@ -167,6 +170,7 @@ public class ContactService {
         if (records.size() > bulkMaxRecords) {
             throw ProblemException.invalid("contacts", "at most " + bulkMaxRecords + " contacts per call, got " + records.size());
         }
+        statistics.analyzeIfStale(); // before the write lock, which would hold every other writer meanwhile
         outbox.lockWrites();
         Instant now = now();
         Map<String, Contact> byEmail = existingByEmail(records);

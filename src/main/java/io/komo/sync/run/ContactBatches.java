@@ -27,7 +27,6 @@ import io.komo.sync.pipeline.filter.ContactFilter;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import org.hibernate.jpa.HibernateHints;
 
 /**
@@ -43,34 +42,6 @@ public class ContactBatches {
 
     @Inject
     DataSource dataSource;
-
-    @Inject
-    EntityManager entityManager;
-
-    /** Below this many rows of difference a stale row count changes no page read's plan that matters. */
-    private static final int FEW_ROWS = 1000;
-
-    /**
-     * Analyses the contact table when the planner's row count is stale: right after a large import, before
-     * autovacuum has analysed the table, PostgreSQL planned each page read as a scan and sort of the whole
-     * table. ANALYZE reads a sample of the table (0.5 s at 100,000 contacts), so a run pays for it only when
-     * the row count the planner knows is unknown or off by more than a fifth; true when it analysed.
-     */
-    public boolean analyzeIfStale() {
-        Object[] counts = (Object[]) entityManager.createNativeQuery(
-                "SELECT c.reltuples, (SELECT count(*) FROM contact) FROM pg_class c WHERE c.oid = 'contact'::regclass")
-                .getSingleResult();
-        if (!statisticsStale(((Number) counts[0]).doubleValue(), ((Number) counts[1]).longValue())) {
-            return false;
-        }
-        entityManager.createNativeQuery("ANALYZE contact").executeUpdate();
-        return true;
-    }
-
-    /** Whether the planner's row count (negative: never analysed) is too far from the table's. */
-    static boolean statisticsStale(double plannedRows, long rows) {
-        return plannedRows < 0 || Math.abs(rows - plannedRows) > Math.max(FEW_ROWS, plannedRows / 5);
-    }
 
     /** Contacts after {@code afterId} (null = from the start), updated in [from, to) when those are set. */
     public List<Contact> page(UUID afterId, Instant from, Instant to, int size) {

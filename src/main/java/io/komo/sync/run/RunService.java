@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.komo.sync.api.Page;
 import io.komo.sync.api.ProblemException;
+import io.komo.sync.contact.ContactStatistics;
 import io.komo.sync.integration.CompiledIntegration;
 import io.komo.sync.integration.IntegrationRoutes;
 import io.komo.sync.pipeline.filter.ContactFilter;
@@ -33,6 +34,9 @@ public class RunService {
 
     @Inject
     ContactBatches contacts;
+
+    @Inject
+    ContactStatistics statistics;
 
     @Inject
     ObjectMapper appMapper;
@@ -97,7 +101,7 @@ public class RunService {
         run.persist();
         // A backfill often follows a large import, before autovacuum has analysed the contacts. The state
         // lookups need no statistics: only sync_state's primary key leads with the integration (V12).
-        contacts.analyzeIfStale();
+        statistics.analyzeIfStale();
         return RunView.of(run, Instant.now());
     }
 
