@@ -14,6 +14,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.komo.sync.storage.ArrayColumns;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -80,9 +81,9 @@ public class Outbox {
 
     /**
      * One statement over arrays per {@value #INSERT_CHUNK} events: a bulk import of 10,000 contacts spent as
-     * long inserting its events as a JDBC batch (rewritten into multi-row statements of 128 rows, each
-     * parsed and planned with its 768 parameters) as inserting the contacts. The changed fields travel as
-     * one array literal per event because PostgreSQL has no array of arrays of different lengths.
+     * long inserting its events as a JDBC batch ({@link ArrayColumns} says why) as inserting the contacts.
+     * The changed fields travel as one array literal per event because PostgreSQL has no array of arrays of
+     * different lengths.
      */
     private void insert(Connection connection, List<ChangeEvent.Draft> drafts) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
@@ -91,33 +92,19 @@ public class Outbox {
                         + "FROM unnest(?::uuid[], ?::varchar[], ?::uuid[], ?::text[], ?::text[], ?::timestamptz[]) "
                         + "WITH ORDINALITY AS e(id, type, contact_id, fields, payload, occurred_at, n) ORDER BY n")) {
             for (int from = 0; from < drafts.size(); from += INSERT_CHUNK) {
-                List<ChangeEvent.Draft> chunk = drafts.subList(from, Math.min(drafts.size(), from + INSERT_CHUNK));
-                int n = chunk.size();
-                UUID[] ids = new UUID[n];
-                String[] types = new String[n];
-                UUID[] contactIds = new UUID[n];
-                String[] fields = new String[n];
-                String[] payloads = new String[n];
-                Timestamp[] occurredAt = new Timestamp[n];
-                for (int i = 0; i < n; i++) {
-                    ChangeEvent.Draft draft = chunk.get(i);
-                    ids[i] = draft.id();
-                    types[i] = draft.type();
-                    contactIds[i] = draft.contactId();
-                    fields[i] = arrayLiteral(draft.changedFields());
-                    payloads[i] = json(draft.payload());
-                    occurredAt[i] = Timestamp.from(draft.occurredAt());
-                }
-                insert.setArray(1, connection.createArrayOf("uuid", ids));
-                insert.setArray(2, connection.createArrayOf("varchar", types));
-                insert.setArray(3, connection.createArrayOf("uuid", contactIds));
-                insert.setArray(4, connection.createArrayOf("text", fields));
-                insert.setArray(5, connection.createArrayOf("text", payloads));
-                insert.setArray(6, connection.createArrayOf("timestamptz", occurredAt));
+                eventColumns.bind(connection, insert, drafts.subList(from, Math.min(drafts.size(), from + INSERT_CHUNK)));
                 insert.executeUpdate();
             }
         }
     }
+
+    private final ArrayColumns<ChangeEvent.Draft> eventColumns = new ArrayColumns<ChangeEvent.Draft>()
+            .column("uuid", UUID.class, ChangeEvent.Draft::id)
+            .column("varchar", String.class, ChangeEvent.Draft::type)
+            .column("uuid", UUID.class, ChangeEvent.Draft::contactId)
+            .column("text", String.class, draft -> arrayLiteral(draft.changedFields()))
+            .column("text", String.class, draft -> json(draft.payload()))
+            .column("timestamptz", Timestamp.class, draft -> Timestamp.from(draft.occurredAt()));
 
     /** PostgreSQL's text form of a text[]: each element quoted, its quotes and backslashes escaped. */
     static String arrayLiteral(List<String> elements) {

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.komo.sync.storage.ArrayColumns;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.postgresql.PGStatement;
@@ -99,27 +100,6 @@ public class SyncStateStore {
         }
         Map<StateKey, SyncState> latest = new LinkedHashMap<>();
         states.forEach(state -> latest.put(new StateKey(state.integrationId(), state.contactId()), state));
-        int n = latest.size();
-        String[] integrationIds = new String[n];
-        UUID[] contactIds = new UUID[n];
-        String[] externalIds = new String[n];
-        String[] bases = new String[n];
-        String[] syncedAt = new String[n];
-        String[] sentAt = new String[n];
-        int i = 0;
-        try {
-            for (SyncState state : latest.values()) {
-                integrationIds[i] = state.integrationId();
-                contactIds[i] = state.contactId();
-                externalIds[i] = state.externalId();
-                bases[i] = mapper.writeValueAsString(state.base());
-                syncedAt[i] = state.lastSyncedAt().toString();
-                sentAt[i] = state.sentAt().isEmpty() ? "{}" : mapper.writeValueAsString(state.sentAt());
-                i++;
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A merge base could not be written as JSON", e);
-        }
         try (Connection c = dataSource.getConnection(); PreparedStatement upsert = c.prepareStatement(
                 "INSERT INTO sync_state (integration_id, contact_id, external_id, base_values, last_synced_at, sent_at) "
                         + "SELECT i, id, e, b::jsonb, t::timestamptz, w::jsonb "
@@ -129,12 +109,8 @@ public class SyncStateStore {
                         + "external_id = coalesce(excluded.external_id, sync_state.external_id), "
                         + "base_values = excluded.base_values, last_synced_at = excluded.last_synced_at, "
                         + "sent_at = sync_state.sent_at || excluded.sent_at")) {
-            upsert.setArray(1, c.createArrayOf("varchar", integrationIds));
-            upsert.setArray(2, c.createArrayOf("uuid", contactIds));
-            upsert.setArray(3, c.createArrayOf("varchar", externalIds));
-            upsert.setArray(4, c.createArrayOf("text", bases));
-            upsert.setArray(5, c.createArrayOf("text", syncedAt));
-            upsert.setArray(6, c.createArrayOf("text", sentAt));
+            STATE_COLUMNS.bind(c, upsert, latest.values().stream().map(state -> new StateRow(state,
+                    json(state.base()), state.sentAt().isEmpty() ? "{}" : json(state.sentAt()))).toList());
             upsert.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Could not write the sync state", e);
@@ -142,6 +118,26 @@ public class SyncStateStore {
     }
 
     private record StateKey(String integrationId, UUID contactId) {
+    }
+
+    /** A state as {@link #save} writes it: its maps already JSON. */
+    private record StateRow(SyncState state, String base, String sentAt) {
+    }
+
+    private static final ArrayColumns<StateRow> STATE_COLUMNS = new ArrayColumns<StateRow>()
+            .column("varchar", String.class, row -> row.state().integrationId())
+            .column("uuid", UUID.class, row -> row.state().contactId())
+            .column("varchar", String.class, row -> row.state().externalId())
+            .column("text", String.class, StateRow::base)
+            .column("text", String.class, row -> row.state().lastSyncedAt().toString())
+            .column("text", String.class, StateRow::sentAt);
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A merge base could not be written as JSON", e);
+        }
     }
 
     /** Forgets what an integration agreed about a contact, so the next outbound merge treats it as new. */
