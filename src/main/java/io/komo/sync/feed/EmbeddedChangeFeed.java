@@ -8,12 +8,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
 import io.komo.sync.contact.ChangeEvent;
 import io.komo.sync.contact.Outbox;
+import io.komo.sync.storage.BackgroundConnections;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -60,6 +62,9 @@ public class EmbeddedChangeFeed {
 
     @Inject
     ChangeFeedConfig config;
+
+    @Inject
+    BackgroundConnections connections;
 
     @Inject
     CamelContext camel;
@@ -123,7 +128,10 @@ public class EmbeddedChangeFeed {
         return "'" + text.replace("'", "") + "'";
     }
 
-    /** Delivers the consumer's next batch unless it is backing off; the number of events delivered. Called by its feed route. */
+    /**
+     * Delivers the consumer's next batch unless it is backing off or background work holds all the connections
+     * it may ({@link BackgroundConnections}); the number of events delivered. Called by its feed route.
+     */
     public int relay(String consumer) {
         Subscription subscription = subscriptions.get(consumer);
         if (subscription == null) {
@@ -133,7 +141,11 @@ public class EmbeddedChangeFeed {
         if (backoff != null && Instant.now().isBefore(backoff.until())) {
             return 0;
         }
-        try {
+        Optional<BackgroundConnections.Lease> lease = connections.tryLease();
+        if (lease.isEmpty()) {
+            return 0; // every connection background work may hold waits on a platform: a later poll delivers
+        }
+        try (BackgroundConnections.Lease held = lease.get()) {
             int delivered = QuarkusTransaction.requiringNew().call(() -> deliverBatch(subscription, backoff));
             backoffs.remove(consumer);
             return delivered;

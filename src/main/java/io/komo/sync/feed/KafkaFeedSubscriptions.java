@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.komo.sync.contact.ChangeEvent;
+import io.komo.sync.storage.BackgroundConnections;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -72,6 +73,9 @@ public class KafkaFeedSubscriptions {
 
     @Inject
     CamelContext camel;
+
+    @Inject
+    BackgroundConnections connections;
 
     @Inject
     ProducerTemplate producer;
@@ -168,7 +172,15 @@ public class KafkaFeedSubscriptions {
         }
         List<ChangeEvent> events = exchanges.stream().map(KafkaFeedSubscriptions::toEvent).toList();
         int attempt = backoff == null ? 1 : backoff.attempts() + 1;
-        try {
+        Optional<BackgroundConnections.Lease> lease = connections.lease(MAX_SLEEP);
+        if (lease.isEmpty()) {
+            // Every connection background work may hold waits on a platform; the offsets stay where they are.
+            String reason = "Consumer " + consumer + " found no connection free for background work within " + MAX_SLEEP
+                    + "; its batch is read again";
+            LOG.warn(reason);
+            throw new IllegalStateException(reason);
+        }
+        try (BackgroundConnections.Lease held = lease.get()) {
             QuarkusTransaction.requiringNew().run(() -> {
                 Exchange result = producer.send(subscription.endpointUri(), exchange -> {
                     exchange.getMessage().setBody(events);

@@ -3,6 +3,7 @@ package io.komo.sync.run;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,6 +20,7 @@ import io.komo.sync.pipeline.OutboundPlan;
 import io.komo.sync.pipeline.OutboundStages;
 import io.komo.sync.pipeline.filter.ContactFilter;
 import io.komo.sync.pipeline.filter.FilterException;
+import io.komo.sync.storage.BackgroundConnections;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -66,12 +68,18 @@ public class RunExecutor {
     @Inject
     WebhookEvents webhookEvents;
 
+    @Inject
+    BackgroundConnections connections;
+
     @ConfigProperty(name = "komo.runs.batch-size", defaultValue = "1000")
     int batchSize;
 
     private final Map<UUID, Instant> retryAt = new ConcurrentHashMap<>();
 
-    /** Advances every running run for a few seconds each; the number of contacts processed. Called by the runs route. */
+    /**
+     * Advances every running run for a few seconds each, as far as background work may hold another connection
+     * ({@link BackgroundConnections}); the number of contacts processed. Called by the runs route.
+     */
     public int executeRunning() {
         List<UUID> running = QuarkusTransaction.requiringNew().call(
                 () -> SyncRun.<SyncRun>list("status = ?1 order by startedAt", SyncRun.RUNNING).stream().map(r -> r.id).toList());
@@ -81,8 +89,12 @@ public class RunExecutor {
             if (wait != null && Instant.now().isBefore(wait)) {
                 continue;
             }
+            Optional<BackgroundConnections.Lease> lease = connections.tryLease();
+            if (lease.isEmpty()) {
+                continue; // every connection background work may hold waits on a platform: a later call goes on
+            }
             long until = System.currentTimeMillis() + SLICE_MS;
-            try {
+            try (BackgroundConnections.Lease held = lease.get()) {
                 int step;
                 do {
                     step = QuarkusTransaction.requiringNew().call(() -> step(runId));

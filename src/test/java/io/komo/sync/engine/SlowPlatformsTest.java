@@ -1,0 +1,76 @@
+package io.komo.sync.engine;
+
+import static io.komo.sync.engine.WebhookIntegrations.createActive;
+import static io.komo.sync.engine.WebhookIntegrations.uniqueId;
+import static io.komo.sync.testing.Api.createContact;
+import static io.komo.sync.testing.Api.operator;
+import static io.komo.sync.testing.Api.uniqueEmail;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A change-feed batch keeps its transaction, and so a connection, open while the platform answers. On a pool
+ * of four connections, two kept for the API, six integrations wait on a platform that answers after four
+ * seconds: longer than a request may wait for a connection here (two seconds). Before background work had a
+ * share of the pool ({@code BackgroundConnections}), their batches took every connection and the API answered
+ * 500.
+ */
+@QuarkusTest
+@TestProfile(SlowPlatformsTest.SmallPool.class)
+@ExtendWith(DeletesCreatedIntegrations.class)
+class SlowPlatformsTest {
+
+    private static final int INTEGRATIONS = 6;
+    private static final Duration PLATFORM_DELAY = Duration.ofSeconds(4);
+
+    public static class SmallPool implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.datasource.jdbc.max-size", "4",
+                    "quarkus.datasource.jdbc.acquisition-timeout", "2S",
+                    "komo.storage.connections-kept-for-api", "2",
+                    // The platform is slow, not broken: its answers must not time out.
+                    "komo.delivery.response-timeout-ms", "20000");
+        }
+    }
+
+    @RegisterExtension
+    static final WebhookReceiverFake platform = WebhookReceiverFake.eachTest();
+
+    @Test
+    void theApiAnswersWhileIntegrationsWaitOnASlowPlatformAndEveryIntegrationGetsTheChange() {
+        platform.delay(PLATFORM_DELAY, INTEGRATIONS);
+        List<String> ids = IntStream.range(0, INTEGRATIONS).mapToObj(i -> uniqueId("slow")).toList();
+        ids.forEach(id -> createActive(id, """
+                "direction": "outbound", "endpoint": {"baseUrl": "%s", "path": "/%s"}, "auth": {"type": "none"},
+                "mapping": [{"komo": "email", "external": "email"}]""".formatted(platform.baseUrl(), id)));
+        String email = uniqueEmail("slow");
+        createContact("{\"email\": \"%s\", \"firstName\": \"Sam\"}".formatted(email));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> platform.received().size() >= 2);
+        for (int i = 0; i < 3; i++) {
+            operator().get("/api/contacts?limit=1").then().statusCode(200);
+        }
+        assertThat(platform.received()).as("batches waiting on the platform at once: the background share of the pool")
+                .hasSize(2);
+
+        // The batches that found no connection free for background work are delivered later: nothing is lost.
+        await().atMost(Duration.ofSeconds(60)).until(() -> platform.recordsFor(email).size() == INTEGRATIONS);
+        assertThat(platform.received().stream().map(WebhookReceiverFake.Received::path).distinct())
+                .containsExactlyInAnyOrderElementsOf(ids.stream().map(id -> "/" + id).toList());
+    }
+}
