@@ -108,6 +108,10 @@ public class ClusteredScheduler {
         p.setProperty("org.quartz.jobStore.driverDelegateClass", PostgreSQLDelegate.class.getName());
         p.setProperty("org.quartz.jobStore.dataSource", DATA_SOURCE);
         p.setProperty("org.quartz.jobStore.isClustered", "true");
+        // Without the lock, a replica that read a due trigger before another fired it can still claim it once it
+        // is WAITING again, and fire the same fire time a second time (quartz-scheduler/quartz#107; seen in
+        // ClusteredSchedulerTest). Under the TRIGGER_ACCESS row lock, replicas take turns choosing triggers.
+        p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         p.setProperty("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(config.clusterCheckinInterval().toMillis()));
         p.setProperty("org.quartz.jobStore.misfireThreshold", String.valueOf(config.misfireThreshold().toMillis()));
         return p;
