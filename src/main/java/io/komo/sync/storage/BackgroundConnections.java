@@ -27,7 +27,6 @@ public class BackgroundConnections {
 
     private static final Logger LOG = Logger.getLogger(BackgroundConnections.class);
 
-    private final int budget;
     private final Semaphore leases;
 
     @Inject
@@ -41,18 +40,12 @@ public class BackgroundConnections {
     }
 
     BackgroundConnections(int budget) {
-        this.budget = budget;
         this.leases = new Semaphore(budget);
     }
 
     /** The pool's connections less those kept for the API; at least one, or no sync would ever move. */
     static int budget(int poolSize, int keptForApi) {
         return Math.max(1, poolSize - keptForApi);
-    }
-
-    /** How many connections background work may hold at once. */
-    public int budget() {
-        return budget;
     }
 
     /** A lease of one connection, or empty when background work holds its whole share: try again later. */
