@@ -93,6 +93,10 @@ public class SyncStateStore {
      * a thousand rows' parameters took a third off a backfill batch's state write. A contact named twice
      * keeps its last state, as a batch of single-row upserts would (one statement may not touch a row twice).
      * The stored write times are added to, not replaced: a write of one field leaves the others' times.
+     * <p>
+     * The batch's integrations are locked once (FOR KEY SHARE, as a foreign key's check would lock them for
+     * every row, V13): a state is written only for an integration still stored, and deleting one waits for
+     * this transaction, then deletes its states with the others.
      */
     public void save(List<SyncState> states) {
         if (states.isEmpty()) {
@@ -102,15 +106,19 @@ public class SyncStateStore {
         states.forEach(state -> latest.put(new StateKey(state.integrationId(), state.contactId()), state));
         try (Connection c = dataSource.getConnection(); PreparedStatement upsert = c.prepareStatement(
                 "INSERT INTO sync_state (integration_id, contact_id, external_id, base_values, last_synced_at, sent_at) "
-                        + "SELECT i, id, e, b::jsonb, t::timestamptz, w::jsonb "
+                        + "SELECT i, id, e, b::json, t::timestamptz, w::jsonb "
                         + "FROM unnest(?::varchar[], ?::uuid[], ?::varchar[], ?::text[], ?::text[], ?::text[]) "
                         + "AS s(i, id, e, b, t, w) "
+                        + "JOIN (SELECT id AS stored_id FROM integration WHERE id = ANY(?::varchar[]) FOR KEY SHARE) AS stored "
+                        + "ON stored_id = s.i "
                         + "ON CONFLICT (integration_id, contact_id) DO UPDATE SET "
                         + "external_id = coalesce(excluded.external_id, sync_state.external_id), "
                         + "base_values = excluded.base_values, last_synced_at = excluded.last_synced_at, "
                         + "sent_at = sync_state.sent_at || excluded.sent_at")) {
-            STATE_COLUMNS.bind(c, upsert, latest.values().stream().map(state -> new StateRow(state,
+            int next = STATE_COLUMNS.bind(c, upsert, latest.values().stream().map(state -> new StateRow(state,
                     json(state.base()), state.sentAt().isEmpty() ? "{}" : json(state.sentAt()))).toList());
+            upsert.setArray(next, c.createArrayOf("varchar",
+                    latest.keySet().stream().map(StateKey::integrationId).distinct().toArray()));
             upsert.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Could not write the sync state", e);

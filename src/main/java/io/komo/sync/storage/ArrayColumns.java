@@ -30,8 +30,11 @@ public final class ArrayColumns<R> {
         return this;
     }
 
-    /** Binds the columns of {@code rows}, in order, to the statement's parameters from the first. */
-    public void bind(Connection connection, PreparedStatement statement, List<R> rows) throws SQLException {
+    /**
+     * Binds the columns of {@code rows}, in order, to the statement's parameters from the first; the index of
+     * the parameter after them.
+     */
+    public int bind(Connection connection, PreparedStatement statement, List<R> rows) throws SQLException {
         for (int c = 0; c < columns.size(); c++) {
             Column<R> column = columns.get(c);
             Object[] values = (Object[]) Array.newInstance(column.javaType(), rows.size());
@@ -40,5 +43,6 @@ public final class ArrayColumns<R> {
             }
             statement.setArray(c + 1, connection.createArrayOf(column.sqlType(), values));
         }
+        return columns.size() + 1;
     }
 }

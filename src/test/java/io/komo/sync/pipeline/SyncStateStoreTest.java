@@ -1,6 +1,7 @@
 package io.komo.sync.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,9 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -132,5 +136,76 @@ class SyncStateStoreTest {
         assertThat(store.load(integration, List.of(ann)).get(ann).sentAt())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("tier", later, "first_name", first));
         assertThat(store.findByExternalId(integration, "ext-ann").orElseThrow().sentAt()).containsEntry("tier", later);
+    }
+
+    @Test
+    void deletingAnIntegrationDeletesItsStates() throws Exception {
+        UUID ann = UUID.randomUUID();
+        store.save(List.of(new SyncState(integration, ann, "ext-ann", Map.of("tier", "GOLD"), Instant.now())));
+
+        deleteIntegration();
+
+        assertThat(statesOf(integration)).isZero();
+    }
+
+    @Test
+    void noStateIsWrittenForAnIntegrationThatIsNotStored() throws Exception {
+        String gone = integration + "-gone";
+
+        store.save(List.of(new SyncState(gone, UUID.randomUUID(), "ext-ann", Map.of("tier", "GOLD"), Instant.now())));
+
+        assertThat(statesOf(gone)).isZero();
+    }
+
+    /**
+     * The states' integration is locked by the batch that writes them (as a foreign key's check locks it): a
+     * delete arriving meanwhile waits for the batch to commit and then deletes what it wrote, where it would
+     * otherwise see none of it and leave it behind, states of an integration that no longer exists.
+     */
+    @Test
+    void anIntegrationDeletedWhileABatchWritesItsStatesLeavesNoneBehind() throws Exception {
+        CompletableFuture<Void> deleted = new CompletableFuture<>();
+        QuarkusTransaction.requiringNew().run(() -> {
+            store.save(List.of(new SyncState(integration, UUID.randomUUID(), "ext-ann", Map.of("tier", "GOLD"), Instant.now())));
+            CompletableFuture.runAsync(() -> {
+                try {
+                    deleteIntegration();
+                    deleted.complete(null);
+                } catch (Exception e) {
+                    deleted.completeExceptionally(e);
+                }
+            });
+            await().atMost(10, TimeUnit.SECONDS).until(() -> deleted.isDone() || deleteWaitsForALock());
+        });
+        deleted.get(10, TimeUnit.SECONDS);
+
+        assertThat(statesOf(integration)).isZero();
+    }
+
+    private void deleteIntegration() throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement delete = c.prepareStatement("DELETE FROM integration WHERE id = ?")) {
+            delete.setString(1, integration);
+            delete.executeUpdate();
+        }
+    }
+
+    private boolean deleteWaitsForALock() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement sql = c.createStatement(); ResultSet rs = sql.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM integration%'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        }
+    }
+
+    private int statesOf(String integrationId) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement count = c.prepareStatement("SELECT count(*) FROM sync_state WHERE integration_id = ?")) {
+            count.setString(1, integrationId);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 }
