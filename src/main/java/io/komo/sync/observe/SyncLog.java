@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import io.komo.sync.api.Page;
+import io.komo.sync.storage.CopyRows;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import io.komo.sync.delivery.DeadLetterStore;
 import io.komo.sync.delivery.FailureStates;
@@ -50,10 +51,14 @@ public class SyncRecorder {
 
     public void recordOutbound(CompiledIntegration integration, OutboundPlan plan) {
         Instant now = Instant.now();
+        // A contact planned without a base had no state then (or one that agreed on nothing): its state is most
+        // likely new, which the store writes the cheaper way, and checks.
         states.save(plan.delivered().stream()
                 .map(d -> new SyncState(integration.id(), d.planned().contactId(), d.externalId(), d.planned().newBase(), now,
                         sentTimes(d)))
-                .toList());
+                .toList(),
+                plan.delivered().stream().filter(d -> d.planned().oldBase().isEmpty()).map(d -> d.planned().contactId())
+                        .collect(Collectors.toSet()));
         deadLetters.add(plan.deadLetters());
         List<SyncLogEntry> entries = new ArrayList<>();
         for (OutboundPlan.Delivered delivered : plan.delivered()) {

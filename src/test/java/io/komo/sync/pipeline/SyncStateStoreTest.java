@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -167,6 +168,80 @@ class SyncStateStoreTest {
         CompletableFuture<Void> deleted = new CompletableFuture<>();
         QuarkusTransaction.requiringNew().run(() -> {
             store.save(List.of(new SyncState(integration, UUID.randomUUID(), "ext-ann", Map.of("tier", "GOLD"), Instant.now())));
+            CompletableFuture.runAsync(() -> {
+                try {
+                    deleteIntegration();
+                    deleted.complete(null);
+                } catch (Exception e) {
+                    deleted.completeExceptionally(e);
+                }
+            });
+            await().atMost(10, TimeUnit.SECONDS).until(() -> deleted.isDone() || deleteWaitsForALock());
+        });
+        deleted.get(10, TimeUnit.SECONDS);
+
+        assertThat(statesOf(integration)).isZero();
+    }
+
+    /** The states of contacts that had none are appended (COPY): they read back as the upsert writes them. */
+    @Test
+    void statesOfContactsThatHadNoneReadBackAsWrittenWhateverTheirValuesHold() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        UUID ann = UUID.randomUUID();
+        UUID bob = UUID.randomUUID();
+        Map<String, Object> annBase = new LinkedHashMap<>();
+        annBase.put("note", "tab\there, line\nbreak\r\n back\\slash \\N \"quoted\" Zoë 名前");
+        annBase.put("phone", null);
+        annBase.put("points", 7);
+        annBase.put("lists", List.of("a", "b"));
+        SyncState annState = new SyncState(integration, ann, "ext\tann", annBase, now, Map.of(SyncState.EVERY_FIELD, now));
+        SyncState bobState = new SyncState(integration, bob, null, Map.of("email", "bob@example.com"), now);
+
+        QuarkusTransaction.requiringNew().run(() -> store.save(List.of(annState, bobState), Set.of(ann, bob)));
+
+        assertThat(store.load(integration, List.of(ann, bob))).containsOnly(Map.entry(ann, annState), Map.entry(bob, bobState));
+    }
+
+    /**
+     * A contact taken for new may have a state by the time its batch is written (the change feed's batch for it
+     * committed first): the batch still commits, and that state is updated as the upsert updates it.
+     */
+    @Test
+    void aContactTakenForNewThatHasAStateByNowIsUpdatedAndTheOthersWritten() {
+        Instant first = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant later = first.plusSeconds(5);
+        UUID ann = UUID.randomUUID();
+        UUID bob = UUID.randomUUID();
+        store.save(List.of(new SyncState(integration, ann, "ext-ann", Map.of("tier", "GOLD", "first_name", "Ann"), first,
+                Map.of("tier", first, "first_name", first))));
+
+        QuarkusTransaction.requiringNew().run(() -> store.save(List.of(
+                new SyncState(integration, ann, null, Map.of("tier", "SILVER"), later, Map.of("tier", later)),
+                new SyncState(integration, bob, "ext-bob", Map.of("tier", "BRONZE"), later)), Set.of(ann, bob)));
+
+        Map<UUID, SyncState> loaded = store.load(integration, List.of(ann, bob));
+        assertThat(loaded.get(ann)).isEqualTo(new SyncState(integration, ann, "ext-ann", Map.of("tier", "SILVER"), later,
+                Map.of("tier", later, "first_name", first)));
+        assertThat(loaded.get(bob)).isEqualTo(new SyncState(integration, bob, "ext-bob", Map.of("tier", "BRONZE"), later));
+    }
+
+    @Test
+    void noStateOfAContactThatHadNoneIsWrittenForAnIntegrationThatIsNotStored() throws Exception {
+        String gone = integration + "-gone";
+        UUID ann = UUID.randomUUID();
+
+        QuarkusTransaction.requiringNew().run(() -> store.save(
+                List.of(new SyncState(gone, ann, "ext-ann", Map.of("tier", "GOLD"), Instant.now())), Set.of(ann)));
+
+        assertThat(statesOf(gone)).isZero();
+    }
+
+    @Test
+    void anIntegrationDeletedWhileABatchAppendsItsStatesLeavesNoneBehind() throws Exception {
+        UUID ann = UUID.randomUUID();
+        CompletableFuture<Void> deleted = new CompletableFuture<>();
+        QuarkusTransaction.requiringNew().run(() -> {
+            store.save(List.of(new SyncState(integration, ann, "ext-ann", Map.of("tier", "GOLD"), Instant.now())), Set.of(ann));
             CompletableFuture.runAsync(() -> {
                 try {
                     deleteIntegration();

@@ -1,4 +1,4 @@
-package io.komo.sync.observe;
+package io.komo.sync.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,17 +1,17 @@
-package io.komo.sync.observe;
+package io.komo.sync.storage;
 
 /**
  * Rows in the text format of PostgreSQL's {@code COPY ... FROM STDIN}: columns separated by tabs, rows
  * ended by newlines, {@code \N} for null, and backslash, tab, newline and carriage return escaped inside
- * values, so any text a log entry carries reads back as it was written.
+ * values, so any text a value carries reads back as it was written.
  */
-final class CopyRows {
+public final class CopyRows {
 
     private final StringBuilder text = new StringBuilder();
     private boolean rowStarted;
 
     /** Appends one column value to the current row; null is SQL NULL. */
-    CopyRows value(Object value) {
+    public CopyRows value(Object value) {
         if (rowStarted) {
             text.append('\t');
         }
@@ -35,7 +35,7 @@ final class CopyRows {
     }
 
     /** Ends the current row. */
-    CopyRows endRow() {
+    public CopyRows endRow() {
         text.append('\n');
         rowStarted = false;
         return this;
