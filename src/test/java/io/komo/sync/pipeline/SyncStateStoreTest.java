@@ -165,20 +165,8 @@ class SyncStateStoreTest {
      */
     @Test
     void anIntegrationDeletedWhileABatchWritesItsStatesLeavesNoneBehind() throws Exception {
-        CompletableFuture<Void> deleted = new CompletableFuture<>();
-        QuarkusTransaction.requiringNew().run(() -> {
-            store.save(List.of(new SyncState(integration, UUID.randomUUID(), "ext-ann", Map.of("tier", "GOLD"), Instant.now())));
-            CompletableFuture.runAsync(() -> {
-                try {
-                    deleteIntegration();
-                    deleted.complete(null);
-                } catch (Exception e) {
-                    deleted.completeExceptionally(e);
-                }
-            });
-            await().atMost(10, TimeUnit.SECONDS).until(() -> deleted.isDone() || deleteWaitsForALock());
-        });
-        deleted.get(10, TimeUnit.SECONDS);
+        deleteTheIntegrationWhileATransactionHas(() -> store.save(
+                List.of(new SyncState(integration, UUID.randomUUID(), "ext-ann", Map.of("tier", "GOLD"), Instant.now()))));
 
         assertThat(statesOf(integration)).isZero();
     }
@@ -239,9 +227,20 @@ class SyncStateStoreTest {
     @Test
     void anIntegrationDeletedWhileABatchAppendsItsStatesLeavesNoneBehind() throws Exception {
         UUID ann = UUID.randomUUID();
+        deleteTheIntegrationWhileATransactionHas(() -> store.save(
+                List.of(new SyncState(integration, ann, "ext-ann", Map.of("tier", "GOLD"), Instant.now())), Set.of(ann)));
+
+        assertThat(statesOf(integration)).isZero();
+    }
+
+    /**
+     * Runs {@code writes} in a transaction that stays open until another connection's delete of the integration
+     * has finished or waits for a lock; returns once both are done.
+     */
+    private void deleteTheIntegrationWhileATransactionHas(Runnable writes) throws Exception {
         CompletableFuture<Void> deleted = new CompletableFuture<>();
         QuarkusTransaction.requiringNew().run(() -> {
-            store.save(List.of(new SyncState(integration, ann, "ext-ann", Map.of("tier", "GOLD"), Instant.now())), Set.of(ann));
+            writes.run();
             CompletableFuture.runAsync(() -> {
                 try {
                     deleteIntegration();
@@ -253,8 +252,6 @@ class SyncStateStoreTest {
             await().atMost(10, TimeUnit.SECONDS).until(() -> deleted.isDone() || deleteWaitsForALock());
         });
         deleted.get(10, TimeUnit.SECONDS);
-
-        assertThat(statesOf(integration)).isZero();
     }
 
     private void deleteIntegration() throws Exception {
