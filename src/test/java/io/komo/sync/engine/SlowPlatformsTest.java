@@ -5,19 +5,24 @@ import static io.komo.sync.engine.WebhookIntegrations.uniqueId;
 import static io.komo.sync.testing.Api.createContact;
 import static io.komo.sync.testing.Api.operator;
 import static io.komo.sync.testing.Api.uniqueEmail;
+import static io.komo.sync.testing.Api.viewer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.storage.BackgroundConnections;
 import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,6 +56,9 @@ class SlowPlatformsTest {
     @RegisterExtension
     static final WebhookReceiverFake platform = WebhookReceiverFake.eachTest();
 
+    @Inject
+    BackgroundConnections connections;
+
     @Test
     void theApiAnswersWhileIntegrationsWaitOnASlowPlatformAndEveryIntegrationGetsTheChange() {
         platform.delay(PLATFORM_DELAY, INTEGRATIONS);
@@ -72,5 +80,38 @@ class SlowPlatformsTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> platform.recordsFor(email).size() == INTEGRATIONS);
         assertThat(platform.received().stream().map(WebhookReceiverFake.Received::path).distinct())
                 .containsExactlyInAnyOrderElementsOf(ids.stream().map(id -> "/" + id).toList());
+    }
+
+    /**
+     * A backfill batch, too, holds its connection while the platform answers: while every connection background
+     * work may hold is taken (here by the test), a run waits without sending, and goes on once one is free.
+     */
+    @Test
+    void aRunWaitsWhileBackgroundWorkHoldsItsShareOfThePoolAndThenSendsItsContacts() throws Exception {
+        String email = uniqueEmail("held");
+        createContact("{\"email\": \"%s\", \"firstName\": \"Hal\"}".formatted(email));
+        String id = uniqueId("held");
+        createActive(id, """
+                "direction": "outbound", "endpoint": {"baseUrl": "%s", "path": "/%s"}, "auth": {"type": "none"},
+                "trigger": {"realtime": false}, "scope": {"filter": "email == '%s'"},
+                "mapping": [{"komo": "email", "external": "email"}]""".formatted(platform.baseUrl(), id, email));
+        List<BackgroundConnections.Lease> held = new ArrayList<>();
+        String runId;
+        try {
+            for (int i = 0; i < 2; i++) { // the background share of this profile's pool
+                held.add(connections.lease(Duration.ofSeconds(30)).orElseThrow());
+            }
+            runId = operator().body("{\"type\": \"full\"}").post("/api/integrations/" + id + "/runs")
+                    .then().statusCode(202).extract().path("id");
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> platform.received().isEmpty());
+            viewer().get("/api/integrations/" + id + "/runs/" + runId).then().body("status", equalTo("running"))
+                    .body("processed", equalTo(0));
+        } finally {
+            held.forEach(BackgroundConnections.Lease::close);
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> viewer().get("/api/integrations/" + id + "/runs/" + runId)
+                .then().body("status", equalTo("completed")));
+        assertThat(platform.recordsFor(email)).hasSize(1);
     }
 }
