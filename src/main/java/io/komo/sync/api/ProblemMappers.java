@@ -21,7 +21,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        return e.problem().toResponse();
+        return e.toResponse();
     }
 
     @ServerExceptionMapper
@@ -58,7 +58,7 @@ public class ProblemMappers {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             if (root instanceof ProblemException p) {
-                return p.problem().toResponse();
+                return p.toResponse();
             }
             if (root instanceof ConstraintViolationException c) {
                 return constraint(c);

@@ -1,6 +1,7 @@
 package io.komo.sync.delivery;
 
 import java.util.Set;
+import java.util.UUID;
 
 import io.komo.sync.api.NewestFirst;
 import io.komo.sync.api.Page;
@@ -8,6 +9,7 @@ import io.komo.sync.api.Paging;
 import io.komo.sync.api.ProblemException;
 import io.komo.sync.security.Principal;
 import io.komo.sync.security.RequiresRole;
+import io.komo.sync.storage.BackgroundConnections;
 import io.komo.sync.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -32,6 +34,9 @@ public class DeadLetterResource {
     @Inject
     DeadLetterService deadLetters;
 
+    @Inject
+    BackgroundConnections connections;
+
     @GET
     @RequiresRole(Role.VIEWER)
     public Page<DeadLetterView> list(@QueryParam("integration") String integration, @QueryParam("status") String status,
@@ -54,7 +59,10 @@ public class DeadLetterResource {
     @POST
     @Path("/{id}/replay")
     public DeadLetterView replay(@PathParam("id") String id, @Context ContainerRequestContext request) {
-        return deadLetters.replay(Paging.pathId("dead letter", id), Principal.nameOf(request));
+        UUID letterId = Paging.pathId("dead letter", id);
+        try (BackgroundConnections.Lease lease = connections.leaseForRequest()) { // the replay waits on the platform
+            return deadLetters.replay(letterId, Principal.nameOf(request));
+        }
     }
 
     @POST

@@ -1,6 +1,7 @@
 package io.komo.sync.pipeline;
 
 import java.util.Set;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -10,6 +11,7 @@ import io.komo.sync.api.Paging;
 import io.komo.sync.api.ProblemException;
 import io.komo.sync.security.Principal;
 import io.komo.sync.security.RequiresRole;
+import io.komo.sync.storage.BackgroundConnections;
 import io.komo.sync.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -35,6 +37,9 @@ public class ConflictResource {
     @Inject
     ConflictService conflicts;
 
+    @Inject
+    BackgroundConnections connections;
+
     @GET
     @RequiresRole(Role.VIEWER)
     public Page<ConflictView> list(@QueryParam("integration") String integration, @QueryParam("status") String status,
@@ -58,6 +63,9 @@ public class ConflictResource {
     @POST
     @Path("/{id}/resolve")
     public ConflictView resolve(@PathParam("id") String id, JsonNode body, @Context ContainerRequestContext request) {
-        return conflicts.resolve(Paging.pathId("conflict", id), body, Principal.nameOf(request));
+        UUID conflictId = Paging.pathId("conflict", id);
+        try (BackgroundConnections.Lease lease = connections.leaseForRequest()) { // the resolution waits on the platform
+            return conflicts.resolve(conflictId, body, Principal.nameOf(request));
+        }
     }
 }

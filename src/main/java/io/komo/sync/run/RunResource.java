@@ -8,6 +8,7 @@ import io.komo.sync.api.Page;
 import io.komo.sync.api.Paging;
 import io.komo.sync.api.ProblemException;
 import io.komo.sync.security.RequiresRole;
+import io.komo.sync.storage.BackgroundConnections;
 import io.komo.sync.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -32,6 +33,9 @@ public class RunResource {
 
     @Inject
     TestSyncService testSync;
+
+    @Inject
+    BackgroundConnections connections;
 
     @POST
     @Path("/runs")
@@ -66,6 +70,11 @@ public class RunResource {
         if (dryRun != null && !dryRun.isBoolean()) {
             throw ProblemException.invalid("dryRun", "must be true or false");
         }
-        return testSync.run(integrationId, limit.asInt(), dryRun == null || dryRun.asBoolean());
+        if (dryRun == null || dryRun.asBoolean()) {
+            return testSync.run(integrationId, limit.asInt(), true);
+        }
+        try (BackgroundConnections.Lease lease = connections.leaseForRequest()) { // a live test sync waits on the platform
+            return testSync.run(integrationId, limit.asInt(), false);
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.komo.sync.api.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -18,6 +19,10 @@ import org.jboss.logging.Logger;
  * take every connection: five integrations waiting on one on a pool of four, and the API answered 500 after
  * five seconds without a connection. The last {@code komo.storage.connections-kept-for-api} connections of the
  * pool are never leased here; they stay for the API and for short housekeeping transactions.
+ *
+ * <p>The few API requests that wait on a platform inside their transaction (a dead-letter replay, a conflict
+ * resolution, a live test sync) lease here too ({@link #leaseForRequest}), so that they cannot take the
+ * connections kept for every other request either.
  *
  * <p>A lease counts the connection of the transaction that waits on the platform. Short reads beside it (a
  * backfill's next page, read ahead) come from the kept connections like any other short transaction.
@@ -56,6 +61,26 @@ public class BackgroundConnections {
     /** A lease of one connection, waiting up to {@code wait} for one; empty when none came free in time. */
     public Optional<Lease> lease(Duration wait) throws InterruptedException {
         return leases.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(new Lease()) : Optional.empty();
+    }
+
+    /** How long an API request that waits on a platform waits for a lease before it answers 503. */
+    static final Duration REQUEST_WAIT = Duration.ofSeconds(5);
+
+    /**
+     * A lease for an API request that waits on a platform in its transaction, waiting up to five seconds;
+     * when none comes free, a 503 problem that tells the caller to try again (Retry-After).
+     */
+    public Lease leaseForRequest() {
+        try {
+            Optional<Lease> lease = lease(REQUEST_WAIT);
+            if (lease.isPresent()) {
+                return lease.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw ProblemException.unavailable("Every connection that may wait on a platform is waiting on one; try again shortly",
+                REQUEST_WAIT);
     }
 
     /** One leased connection, given back once when closed. */

@@ -89,18 +89,11 @@ class SlowPlatformsTest {
     @Test
     void aRunWaitsWhileBackgroundWorkHoldsItsShareOfThePoolAndThenSendsItsContacts() throws Exception {
         String email = uniqueEmail("held");
-        createContact("{\"email\": \"%s\", \"firstName\": \"Hal\"}".formatted(email));
-        String id = uniqueId("held");
-        createActive(id, """
-                "direction": "outbound", "endpoint": {"baseUrl": "%s", "path": "/%s"}, "auth": {"type": "none"},
-                "trigger": {"realtime": false}, "scope": {"filter": "email == '%s'"},
-                "mapping": [{"komo": "email", "external": "email"}]""".formatted(platform.baseUrl(), id, email));
+        String id = integrationForOneNewContact(email);
         List<BackgroundConnections.Lease> held = new ArrayList<>();
         String runId;
         try {
-            for (int i = 0; i < 2; i++) { // the background share of this profile's pool
-                held.add(connections.lease(Duration.ofSeconds(30)).orElseThrow());
-            }
+            takeTheWholeShare(held);
             runId = operator().body("{\"type\": \"full\"}").post("/api/integrations/" + id + "/runs")
                     .then().statusCode(202).extract().path("id");
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> platform.received().isEmpty());
@@ -113,5 +106,51 @@ class SlowPlatformsTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> viewer().get("/api/integrations/" + id + "/runs/" + runId)
                 .then().body("status", equalTo("completed")));
         assertThat(platform.recordsFor(email)).hasSize(1);
+    }
+
+    /**
+     * A live test sync waits on the platform inside its transaction, as the feed does: it takes a connection from
+     * the same share, so that such requests cannot take the connections kept for every other request. When the
+     * share is taken it answers 503 with Retry-After, where it would otherwise have taken a kept connection.
+     */
+    @Test
+    void aLiveTestSyncAnswers503WithRetryAfterWhileTheShareIsTakenAndSendsOnceOneIsFree() throws Exception {
+        String email = uniqueEmail("busy");
+        String id = integrationForOneNewContact(email);
+        String live = "{\"limit\": 1, \"dryRun\": false}";
+        List<BackgroundConnections.Lease> held = new ArrayList<>();
+        try {
+            takeTheWholeShare(held);
+            operator().body(live).post("/api/integrations/" + id + "/test-sync").then().statusCode(503)
+                    .contentType("application/problem+json").header("Retry-After", "5")
+                    .body("status", equalTo(503));
+            operator().body("{\"limit\": 1, \"dryRun\": true}").post("/api/integrations/" + id + "/test-sync")
+                    .then().statusCode(200);
+            assertThat(platform.received()).isEmpty();
+        } finally {
+            held.forEach(BackgroundConnections.Lease::close);
+        }
+
+        operator().body(live).post("/api/integrations/" + id + "/test-sync").then().statusCode(200)
+                .body("results[0].email", equalTo(email));
+        assertThat(platform.recordsFor(email)).hasSize(1);
+    }
+
+    /** A new contact, and an active integration whose scope is that contact only and that sends no change by itself. */
+    private static String integrationForOneNewContact(String email) {
+        createContact("{\"email\": \"%s\", \"firstName\": \"Hal\"}".formatted(email));
+        String id = uniqueId("share");
+        createActive(id, """
+                "direction": "outbound", "endpoint": {"baseUrl": "%s", "path": "/%s"}, "auth": {"type": "none"},
+                "trigger": {"realtime": false}, "scope": {"filter": "email == '%s'"},
+                "mapping": [{"komo": "email", "external": "email"}]""".formatted(platform.baseUrl(), id, email));
+        return id;
+    }
+
+    /** Leases every connection of this profile's background share (two) into {@code held}. */
+    private void takeTheWholeShare(List<BackgroundConnections.Lease> held) throws InterruptedException {
+        for (int i = 0; i < 2; i++) {
+            held.add(connections.lease(Duration.ofSeconds(30)).orElseThrow());
+        }
     }
 }
