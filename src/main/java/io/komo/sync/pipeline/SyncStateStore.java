@@ -32,7 +32,7 @@ import jakarta.inject.Inject;
 import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
 
-/** {@code sync_state}: read and written for a whole batch in one statement each. */
+/** {@code sync_state}: read and written for a whole batch at once. */
 @ApplicationScoped
 public class SyncStateStore {
 
