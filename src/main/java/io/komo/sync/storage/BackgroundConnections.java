@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * pool are never leased here; they stay for the API and for short housekeeping transactions.
  *
  * <p>The few API requests that wait on a platform inside their transaction (a dead-letter replay, a conflict
- * resolution, a live test sync) lease here too ({@link #leaseForRequest}), so that they cannot take the
+ * resolution, a live test sync, a drift repair) lease here too ({@link #leaseForRequest}), so that they cannot take the
  * connections kept for every other request either.
  *
  * <p>A lease counts the connection of the transaction that waits on the platform. Short reads beside it (a

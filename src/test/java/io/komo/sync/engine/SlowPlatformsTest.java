@@ -136,6 +136,29 @@ class SlowPlatformsTest {
         assertThat(platform.recordsFor(email)).hasSize(1);
     }
 
+    /** A dead-letter replay waits on the platform in its transaction too: 503 while the share is taken, then it goes. */
+    @Test
+    void aDeadLetterReplayAnswers503WhileTheShareIsTakenAndIsReplayedOnceOneIsFree() throws Exception {
+        String email = uniqueEmail("replay");
+        String id = integrationForOneNewContact(email);
+        platform.answer(400, 1);
+        operator().body("{\"limit\": 1, \"dryRun\": false}").post("/api/integrations/" + id + "/test-sync")
+                .then().statusCode(200).body("results[0].action", equalTo("error"));
+        String letter = viewer().get("/api/dead-letters?integration={i}&status=open", id).then().statusCode(200)
+                .extract().path("items[0].id");
+        List<BackgroundConnections.Lease> held = new ArrayList<>();
+        try {
+            takeTheWholeShare(held);
+            operator().post("/api/dead-letters/" + letter + "/replay").then().statusCode(503)
+                    .contentType("application/problem+json").header("Retry-After", "5");
+        } finally {
+            held.forEach(BackgroundConnections.Lease::close);
+        }
+
+        operator().post("/api/dead-letters/" + letter + "/replay").then().statusCode(200).body("status", equalTo("replayed"));
+        assertThat(platform.recordsFor(email)).as("the rejected send and the replay; none while the share was taken").hasSize(2);
+    }
+
     /** A new contact, and an active integration whose scope is that contact only and that sends no change by itself. */
     private static String integrationForOneNewContact(String email) {
         createContact("{\"email\": \"%s\", \"firstName\": \"Hal\"}".formatted(email));
