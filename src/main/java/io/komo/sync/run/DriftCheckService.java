@@ -35,6 +35,7 @@ import io.komo.sync.pipeline.SyncState;
 import io.komo.sync.pipeline.SyncStateStore;
 import io.komo.sync.pipeline.conflict.FieldValues;
 import io.komo.sync.pipeline.mapping.FieldMapping;
+import io.komo.sync.storage.BackgroundConnections;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -88,6 +89,9 @@ public class DriftCheckService {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    BackgroundConnections connections;
 
     /** @param sample at most this many contacts (and unmatched platform records) are checked; null = all */
     public Result check(String integrationId, Integer sample, boolean repair) {
@@ -164,7 +168,10 @@ public class DriftCheckService {
         if (repair) {
             IntegrationDefinition.Direction direction = integration.definition().directionOrDefault();
             if (direction.sendsToExternal()) {
-                repaired += repairOnPlatform(integration, new ArrayList<>(drifted.values()));
+                // Each repair batch waits on the platform inside its transaction; reading it above held none.
+                try (BackgroundConnections.Lease lease = connections.leaseForRequest()) {
+                    repaired += repairOnPlatform(integration, new ArrayList<>(drifted.values()));
+                }
             } else if (direction.receivesFromExternal()) {
                 repaired += repairInKomo(integration, drifted.values().stream().filter(d -> d.record() != null).toList());
                 skipped += (int) drifted.values().stream().filter(d -> d.record() == null).count();

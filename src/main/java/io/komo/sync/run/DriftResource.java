@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.komo.sync.api.ProblemException;
 import io.komo.sync.security.RequiresRole;
 import io.komo.sync.security.Role;
-import io.komo.sync.storage.BackgroundConnections;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -24,9 +23,6 @@ public class DriftResource {
     @Inject
     DriftCheckService drift;
 
-    @Inject
-    BackgroundConnections connections;
-
     /** Body: {@code {"sample": N, "repair": false}}; sample 1..100000 (absent = all), repair defaults to false. */
     @POST
     public DriftCheckService.Result check(@PathParam("id") String integrationId, JsonNode body) {
@@ -39,12 +35,7 @@ public class DriftResource {
         if (repair != null && !repair.isNull() && !repair.isBoolean()) {
             throw ProblemException.invalid("repair", "must be true or false");
         }
-        Integer limit = sample == null || sample.isNull() ? null : sample.asInt();
-        if (repair == null || !repair.asBoolean()) {
-            return drift.check(integrationId, limit, false);
-        }
-        try (BackgroundConnections.Lease lease = connections.leaseForRequest()) { // repairs wait on the platform
-            return drift.check(integrationId, limit, true);
-        }
+        return drift.check(integrationId, sample == null || sample.isNull() ? null : sample.asInt(),
+                repair != null && repair.asBoolean());
     }
 }
