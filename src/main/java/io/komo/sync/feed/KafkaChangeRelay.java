@@ -1,5 +1,7 @@
 package io.komo.sync.feed;
 
+import io.komo.sync.errors.ChangeFeedDeliveryException;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,7 @@
 package io.komo.sync.feed;
 
+import io.komo.sync.errors.ChangeFeedDeliveryException;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

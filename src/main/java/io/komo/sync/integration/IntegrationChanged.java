@@ -1,5 +1,8 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationStatus;
+
 /**
  * Fired inside the transaction that changed an integration; {@link RuntimeNotifier} passes it on to the
  * runtime only once that transaction has committed, so the runtime never runs a change that was rolled back.

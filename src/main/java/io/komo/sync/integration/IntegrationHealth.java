@@ -1,5 +1,7 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.runtime.CompiledIntegration;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
@@ -17,9 +19,9 @@ import javax.sql.DataSource;
 import io.komo.sync.api.ProblemException;
 import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.delivery.ApiUsage;
-import io.komo.sync.delivery.Classification;
+import io.komo.sync.errors.Classification;
 import io.komo.sync.delivery.ConnectorCalls;
-import io.komo.sync.delivery.FailureStates;
+import io.komo.sync.errors.FailureStates;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

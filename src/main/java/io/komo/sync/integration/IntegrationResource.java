@@ -1,5 +1,8 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.runtime.ConnectorContexts;
+import io.komo.sync.definition.IntegrationDefinition;
+
 import java.net.URI;
 import java.util.List;
 

@@ -1,5 +1,12 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.ConnectorContexts;
+import io.komo.sync.definition.DefinitionJson;
+import io.komo.sync.definition.Integration;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationStatus;
+
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +23,7 @@ import io.komo.sync.delivery.ApiUsage;
 import io.komo.sync.feed.ChangeFeed;
 import io.komo.sync.feed.EmbeddedChangeFeed;
 import io.komo.sync.feed.KafkaFeedSubscriptions;
-import io.komo.sync.pipeline.PendingChangeStore;
+import io.komo.sync.inbound.PendingChangeStore;
 import io.komo.sync.schedule.ScheduleTriggers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;

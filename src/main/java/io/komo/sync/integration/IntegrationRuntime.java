@@ -1,5 +1,8 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationStatus;
+
 /**
  * Turns stored integrations into running Camel routes and feed subscriptions. Called by the
  * integration service after every committed change of a definition or its lifecycle.

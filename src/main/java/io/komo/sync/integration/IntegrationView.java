@@ -1,5 +1,10 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.definition.DefinitionJson;
+import io.komo.sync.definition.Integration;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationStatus;
+
 import java.time.Instant;
 import java.util.List;
 

@@ -1,5 +1,8 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.definition.DefinitionJson;
+import io.komo.sync.definition.Integration;
+
 import java.util.Optional;
 
 import io.komo.sync.schedule.ClusteredScheduler;

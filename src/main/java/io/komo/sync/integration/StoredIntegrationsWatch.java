@@ -1,5 +1,11 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.ConnectorContexts;
+import io.komo.sync.definition.DefinitionJson;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationStatus;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

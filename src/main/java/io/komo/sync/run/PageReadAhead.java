@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 
-import io.komo.sync.pipeline.OutboundPlan;
+import io.komo.sync.outbound.OutboundPlan;
 import io.komo.sync.run.ContactBatches.ChangePage;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package io.komo.sync.delivery;
 
+import io.komo.sync.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -20,9 +20,9 @@ import java.time.Instant;
 import javax.sql.DataSource;
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
-import io.komo.sync.integration.CompiledIntegration;
+import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.integration.IntegrationRoutes;
-import io.komo.sync.integration.IntegrationStatus;
+import io.komo.sync.definition.IntegrationStatus;
 import io.komo.sync.security.StandardWebhooks;
 import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;

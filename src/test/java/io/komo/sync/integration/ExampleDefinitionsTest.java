@@ -1,5 +1,7 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.definition.DefinitionValidator;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

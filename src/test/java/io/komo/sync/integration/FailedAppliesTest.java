@@ -1,5 +1,7 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.definition.IntegrationStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -1,5 +1,8 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationStatus;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -1,5 +1,8 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.komo.sync.integration.IntegrationStatus;
+import io.komo.sync.definition.IntegrationStatus;
 import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.komo.sync.testing.ReadableTestConnector;
 import io.komo.sync.testing.SyncFixtures;

@@ -11,7 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
-import io.komo.sync.pipeline.OutboundPlan;
+import io.komo.sync.outbound.OutboundPlan;
 import io.komo.sync.run.ContactBatches.ChangePage;
 import io.komo.sync.run.PageReadAhead.PageRequest;
 import org.junit.jupiter.api.AfterEach;

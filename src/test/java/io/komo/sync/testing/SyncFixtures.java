@@ -14,9 +14,9 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.komo.sync.integration.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationDefinition;
 import io.komo.sync.integration.IntegrationRoutes;
-import io.komo.sync.integration.IntegrationStatus;
+import io.komo.sync.definition.IntegrationStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;

@@ -2,7 +2,7 @@ package io.komo.sync.connector.spi;
 
 import java.util.List;
 
-import io.komo.sync.delivery.ErrorClassifier;
+import io.komo.sync.errors.ErrorClassifier;
 
 /**
  * What the sync engine needs from a platform. A connector builds calls and reads their answers; it

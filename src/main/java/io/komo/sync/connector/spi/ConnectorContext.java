@@ -2,7 +2,7 @@ package io.komo.sync.connector.spi;
 
 import java.util.Map;
 
-import io.komo.sync.integration.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationDefinition;
 
 /**
  * What a connector knows of the integration it serves: the definition, and the decrypted secrets of

@@ -28,10 +28,10 @@ import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.connector.spi.WebhookVerdict;
-import io.komo.sync.delivery.Classification;
-import io.komo.sync.delivery.ErrorClassifier;
-import io.komo.sync.integration.IntegrationDefinition;
-import io.komo.sync.integration.IntegrationDefinition.Endpoint;
+import io.komo.sync.errors.Classification;
+import io.komo.sync.errors.ErrorClassifier;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationDefinition.Endpoint;
 import io.komo.sync.security.StandardWebhooks;
 import jakarta.enterprise.context.ApplicationScoped;
 

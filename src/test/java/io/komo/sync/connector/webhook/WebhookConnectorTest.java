@@ -23,9 +23,9 @@ import io.komo.sync.connector.spi.InboundWebhook;
 import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
-import io.komo.sync.integration.IntegrationDefinition;
-import io.komo.sync.integration.IntegrationDefinition.Auth;
-import io.komo.sync.integration.IntegrationDefinition.Endpoint;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationDefinition.Auth;
+import io.komo.sync.definition.IntegrationDefinition.Endpoint;
 import io.komo.sync.security.StandardWebhooks;
 import org.junit.jupiter.api.Test;
 

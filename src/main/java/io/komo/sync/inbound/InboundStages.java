@@ -1,0 +1,433 @@
+package io.komo.sync.inbound;
+
+import io.komo.sync.conflict.ConflictQueue;
+import io.komo.sync.errors.GroupApplyFailures;
+import io.komo.sync.runtime.KomoRecords;
+import io.komo.sync.outbound.OutboundStages;
+import io.komo.sync.errors.RetryLaterException;
+import io.komo.sync.state.StaleChanges;
+import io.komo.sync.state.SyncRecorder;
+import io.komo.sync.state.SyncState;
+import io.komo.sync.state.SyncStateStore;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.komo.sync.connector.spi.InboundRecord;
+import io.komo.sync.connector.spi.InboundWebhook;
+import io.komo.sync.contact.Contact;
+import io.komo.sync.contact.ContactService;
+import io.komo.sync.contact.ContactView;
+import io.komo.sync.contact.Outbox;
+import io.komo.sync.errors.DeadLetter;
+import io.komo.sync.errors.DeadLetterStore;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.observe.SyncLog;
+import io.komo.sync.observe.SyncLogEntry;
+import io.komo.sync.merge.ManualConflict;
+import io.komo.sync.merge.MergeResolver;
+import io.komo.sync.merge.MergeResult;
+import io.komo.sync.merge.SideSnapshot;
+import io.komo.sync.dedup.DedupMerger;
+import io.komo.sync.dedup.DedupStrategy;
+import io.komo.sync.mapping.MappingResult;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.apache.camel.language.simple.Simple;
+
+/**
+ * The stages of the inbound conflict aggregator (routes {@code <id>.inbound-process} and {@code <id>.inbound-aggregate}):
+ * claim stored events as pending changes, and apply each completed group of one contact's changes to Komo, one
+ * integration at a time (an advisory lock keeps replicas from applying one contact's changes out of order). To apply:
+ * map to Komo fields, find the contact (known external id, else dedup by email), then merge three ways with the base
+ * so that only real external changes are written, conflicts follow the integration's rules, and the echo of the
+ * runtime's own write is dropped.
+ */
+@ApplicationScoped
+@Named("inboundStages")
+public class InboundStages {
+
+    private static final TypeReference<Map<String, List<String>>> HEADERS = new TypeReference<>() {
+    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+    private static final int BATCH = 100;
+    static final int MAX_APPLY_ATTEMPTS = 5;
+
+    private final MergeResolver resolver = new MergeResolver();
+    private final DedupMerger dedup = new DedupMerger();
+    private final GroupApplyFailures applyFailures = new GroupApplyFailures(MAX_APPLY_ATTEMPTS);
+
+    @Inject
+    IntegrationRoutes integrations;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    ContactService contacts;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    SyncStateStore states;
+
+    @Inject
+    DeadLetterStore deadLetters;
+
+    @Inject
+    ConflictQueue conflicts;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    SyncLog log;
+
+    @Inject
+    PendingChangeStore pendingChanges;
+
+    /**
+     * Claims the next stored events of an active integration, oldest first, in the caller's transaction: each is
+     * parsed into records and marked processed, and the records go on, one pending change each, to the aggregator,
+     * whose repository takes them in this same transaction. An event that cannot be parsed is dead-lettered.
+     * Nothing is claimed while another replica holds the integration (see {@link #lock}). Called by the
+     * inbound-process route.
+     */
+    public List<PendingChange> claim(@Header(OutboundStages.INTEGRATION) String integrationId) throws SQLException {
+        if (!lock(integrationId)) {
+            return List.of();
+        }
+        CompiledIntegration integration = integrations.find(integrationId).orElseThrow();
+        try (Connection c = dataSource.getConnection()) {
+            List<PendingChange> changes = new ArrayList<>();
+            for (StoredEvent event : stored(c, integrationId)) {
+                String status = "processed";
+                String error = null;
+                try {
+                    List<InboundRecord> records = integration.connector().parseWebhook(integration.context(),
+                            new InboundWebhook("POST", null, event.headers(), event.body()));
+                    for (int i = 0; i < records.size(); i++) {
+                        InboundRecord record = records.get(i);
+                        changes.add(PendingChange.of(correlationKey(integration, event.id(), i, record), event.id(), record));
+                    }
+                } catch (IllegalArgumentException e) {
+                    status = "failed";
+                    error = e.getMessage();
+                    deadLetters.add(List.of(new DeadLetter(integration.id(), "parse", integration.id() + ".inbound-process",
+                            null, jsonString(event.body()), e.getClass().getSimpleName(), e.getMessage(), 1)));
+                }
+                mark(c, event.id(), status, error);
+            }
+            return changes;
+        }
+    }
+
+    /**
+     * Takes the integration's advisory lock for the caller's transaction, so that only one replica claims or applies
+     * an integration's changes at a time and one contact's changes are never applied out of order. False when
+     * another replica holds it, or the integration is paused or testing (its events and groups wait until it is
+     * active).
+     */
+    public boolean lock(@Header(OutboundStages.INTEGRATION) String integrationId) throws SQLException {
+        if (integrations.find(integrationId).filter(CompiledIntegration::isActive).isEmpty()) {
+            return false;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement lock = c.prepareStatement(
+                "SELECT pg_try_advisory_xact_lock(?, hashtext(?))")) {
+            lock.setInt(1, 0x6b6f6d6f);
+            lock.setString(2, integrationId);
+            try (ResultSet rs = lock.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Applies one completed group of the aggregator to Komo and deletes it from the repository, in one transaction:
+     * the route's, or a new one when Camel's recover task resubmits a group. A group already deleted was applied
+     * before and is skipped, so a group is never applied twice. A group that failed {@link #MAX_APPLY_ATTEMPTS} times
+     * is dead-lettered instead of applied, so that it does not hold the integration's later changes back.
+     */
+    public void applyPending(@Header(OutboundStages.INTEGRATION) String integrationId, @Body PendingChange change,
+            @Simple("${exchangeId}") String groupId) {
+        QuarkusTransaction.joiningExisting().call(() -> {
+            if (!lock(integrationId)) {
+                throw new RetryLaterException("Integration " + integrationId + " is busy on another replica or not active",
+                        Duration.ofSeconds(5));
+            }
+            if (!pendingChanges.take(integrationId, groupId)) {
+                return null;
+            }
+            Optional<GroupApplyFailures.Failures> givenUp = applyFailures.givenUp(groupId);
+            if (givenUp.isPresent()) {
+                deadLetters.add(List.of(new DeadLetter(integrationId, "apply", integrationId + ".inbound-process", null,
+                        jsonString(change.record()), "ApplyFailed", givenUp.get().lastError(), givenUp.get().attempts())));
+                applyFailures.forget(groupId);
+                return null;
+            }
+            try {
+                apply(integrations.find(integrationId).orElseThrow(), change.record(), change.fieldChangedAt(), true);
+            } catch (RuntimeException e) {
+                applyFailures.failed(groupId, e);
+                throw e;
+            }
+            applyFailures.forget(groupId);
+            return null;
+        });
+    }
+
+    /**
+     * The contact a record belongs to, for the aggregator: its external id, else its normalised email; a record with
+     * neither cannot be told apart from others and is a group of its own.
+     */
+    private static String correlationKey(CompiledIntegration integration, UUID eventId, int index, InboundRecord record) {
+        if (record.externalId() != null) {
+            return integration.id() + "|id:" + record.externalId();
+        }
+        Object email = integration.mapper().toKomo(mappedOnly(integration, record.fields())).record().get("email");
+        return (email == null ? Optional.<String>empty() : io.komo.sync.contact.EmailAddresses.normalise(email.toString()))
+                .map(normalised -> integration.id() + "|email:" + normalised)
+                .orElse(integration.id() + "|event:" + eventId + "#" + index);
+    }
+
+    /**
+     * Applies one external record read from the platform (not from a webhook) to a known integration, with
+     * the normal merge rules, in the caller's transaction. Used by the drift check's repair: the record is the
+     * platform's state read just now, so it is taken even where Komo wrote a field after the record's change
+     * time (that write evidently did not land), rather than dropped as a late echo.
+     */
+    public void applyRecord(String integrationId, InboundRecord record) {
+        CompiledIntegration integration = integrations.find(integrationId)
+                .orElseThrow(() -> new IllegalArgumentException("No integration " + integrationId));
+        Map<String, Instant> changedAt = new LinkedHashMap<>();
+        if (record.changedAt() != null) {
+            record.fields().keySet().forEach(field -> changedAt.put(field, record.changedAt()));
+        }
+        apply(integration, record, changedAt, false);
+    }
+
+    /**
+     * Applies one external record to Komo. {@code changedAt} holds the platform's change time of each field it
+     * knows one for; the other fields count as changed now.
+     *
+     * @param dropStale whether a field changed on the platform before Komo's last write of it is dropped
+     *                  ({@link StaleChanges}); true for reported changes, which can arrive late
+     */
+    private void apply(CompiledIntegration integration, InboundRecord record, Map<String, Instant> changedAt,
+            boolean dropStale) {
+        IntegrationDefinition definition = integration.definition();
+        Map<String, Object> incoming = mappedOnly(integration, record.fields());
+        MappingResult komo = integration.mapper().toKomo(incoming);
+        if (komo.hasErrors()) {
+            deadLetters.add(List.of(new DeadLetter(integration.id(), "map", integration.id() + ".inbound-process", null,
+                    jsonString(incoming), "MappingError", komo.errors().toString(), 1)));
+            return;
+        }
+        // Before the contact is read, so the merge sees what Komo holds now and nobody changes it until the
+        // transaction commits; a batch keeps the lock from its first record on (see Outbox).
+        outbox.lockWrites();
+        Optional<SyncState> state = record.externalId() == null ? Optional.empty()
+                : states.findByExternalId(integration.id(), record.externalId());
+        Contact existing = state.map(s -> Contact.findLive(s.contactId())).orElseGet(() -> byEmail(komo.record()));
+        IntegrationDefinition.Mode mode = definition.modeOrDefault();
+        Instant now = Instant.now();
+        if (record.deleted()) {
+            if (existing != null && (definition.onDeleteOrDefault() != IntegrationDefinition.DeletePolicy.IGNORE
+                    || mode == IntegrationDefinition.Mode.MIRROR)) {
+                contacts.delete(existing.id);
+            }
+            return;
+        }
+        if (existing == null) {
+            if (mode != IntegrationDefinition.Mode.UPDATE_ONLY) {
+                ContactService.Saved created = contacts.create(mapper.valueToTree(komo.record()), false);
+                states.save(List.of(new SyncState(integration.id(), created.contact().id(), record.externalId(), incoming, now)));
+                log.append(SyncLogEntry.success(integration.id(), "contact.received.created", created.contact().id(),
+                        record.externalId()));
+            }
+            return;
+        }
+        if (mode == IntegrationDefinition.Mode.CREATE_ONLY) {
+            return;
+        }
+        Map<String, Object> contact = mapper.convertValue(ContactView.of(existing), MAP);
+        if (state.isEmpty() && states.load(integration.id(), List.of(existing.id)).isEmpty()) {
+            mergeFirstMatch(integration, record, existing, contact, komo.record(), incoming, now);
+            return;
+        }
+        SyncState known = state.orElseGet(() -> states.load(integration.id(), List.of(existing.id)).get(existing.id));
+        Map<String, Object> base = known.base();
+        Set<String> stale = dropStale ? StaleChanges.staleFields(incoming, changedAt, base, known::lastSentAt) : Set.of();
+        MappingResult komoAsExternal = integration.mapper().toExternal(contact);
+        MergeResult merge = resolver.merge(existing.id.toString(), base,
+                SideSnapshot.of(komoAsExternal.record(), KomoRecords.externalModifiedAt(integration, contact)),
+                externalSide(StaleChanges.without(incoming, stale), changedAt, now), integration.conflictPolicy());
+        String externalIdForLog = record.externalId();
+        // What the platform reported (old) and what both sides hold since Komo's later write (new).
+        log.append(stale.stream().map(field -> SyncLogEntry.fieldChanged(integration.id(), "field.received.stale",
+                existing.id, externalIdForLog, field, SyncRecorder.text(incoming.get(field)),
+                SyncRecorder.text(base.get(field)))).toList());
+        if (merge.isEmpty()) {
+            return; // an echo of our own write, or nothing new
+        }
+        List<SyncLogEntry> entries = new ArrayList<>(SyncRecorder.conflictEntries(integration.id(), existing.id,
+                externalIdForLog, merge.decisions()));
+        if (!merge.komoWrites().isEmpty()) {
+            MappingResult writes = integration.mapper().toKomo(merge.komoWrites());
+            contacts.patch(existing.id, mapper.valueToTree(writes.record()));
+            entries.add(SyncLogEntry.success(integration.id(), "contact.received.updated", existing.id, externalIdForLog));
+            merge.komoWrites().forEach((field, value) -> entries.add(SyncLogEntry.fieldChanged(integration.id(),
+                    "field.received", existing.id, externalIdForLog, field,
+                    SyncRecorder.text(base == null ? null : base.get(field)), SyncRecorder.text(value))));
+        }
+        log.append(entries);
+        for (ManualConflict conflict : merge.manualConflicts()) {
+            conflicts.park(integration.id(), existing.id, conflict);
+        }
+        String externalId = record.externalId() != null ? record.externalId()
+                : state.map(SyncState::externalId).orElse(null);
+        states.save(List.of(new SyncState(integration.id(), existing.id, externalId, agreedBase(base, merge), now)));
+    }
+
+    /**
+     * The merge's new base, except where Komo's value still has to reach the platform (Komo changed, or
+     * won a conflict): there the old base stays, so the outbound side sees the difference and sends it.
+     * Claiming agreement there would silently drop a Komo change that is waiting in the feed.
+     */
+    private static Map<String, Object> agreedBase(Map<String, Object> base, MergeResult merge) {
+        Map<String, Object> agreed = new LinkedHashMap<>(merge.newBase());
+        merge.externalWrites().keySet().forEach(field -> {
+            if (base != null && base.containsKey(field)) {
+                agreed.put(field, base.get(field));
+            } else {
+                agreed.remove(field);
+            }
+        });
+        return agreed;
+    }
+
+    /**
+     * The first time an external record meets a Komo contact with its email there is no base to merge
+     * with: the integration's dedup strategy (newest wins, Komo wins, fill blanks) decides each field.
+     */
+    private void mergeFirstMatch(CompiledIntegration integration, InboundRecord record, Contact existing,
+            Map<String, Object> contact, Map<String, Object> komoValues, Map<String, Object> incoming, Instant now) {
+        IntegrationDefinition.Dedup settings = integration.definition().dedup();
+        DedupStrategy strategy = settings != null && settings.merge() != null ? settings.merge() : DedupStrategy.NEWEST_WINS;
+        Map<String, Object> flatIncoming = KomoRecords.flatten(komoValues);
+        Map<String, Object> flatExisting = new LinkedHashMap<>();
+        KomoRecords.flatten(contact).forEach((field, value) -> {
+            if (flatIncoming.containsKey(field)) {
+                flatExisting.put(field, value);
+            }
+        });
+        Map<String, Object> changes = dedup.merge(SideSnapshot.of(flatExisting, KomoRecords.modifiedAt(contact)),
+                SideSnapshot.at(record.changedAt() == null ? now : record.changedAt(), flatIncoming), strategy);
+        if (!changes.isEmpty()) {
+            contacts.patch(existing.id, mapper.valueToTree(KomoRecords.nest(changes)));
+        }
+        Map<String, Object> agreed = integration.mapper()
+                .toExternal(mapper.convertValue(ContactView.of(Contact.findLive(existing.id)), MAP)).record();
+        states.save(List.of(new SyncState(integration.id(), existing.id, record.externalId(), agreed, now)));
+    }
+
+    private static SideSnapshot externalSide(Map<String, Object> incoming, Map<String, Instant> changedAt, Instant now) {
+        Map<String, Instant> times = new LinkedHashMap<>();
+        incoming.keySet().forEach(field -> times.put(field, changedAt.getOrDefault(field, now)));
+        return SideSnapshot.of(incoming, times);
+    }
+
+    /** Only the fields the integration maps take part; anything else the platform sends is not ours to sync. */
+    private static Map<String, Object> mappedOnly(CompiledIntegration integration, Map<String, Object> fields) {
+        Map<String, Object> mapped = new LinkedHashMap<>();
+        integration.definition().mappingOrEmpty().forEach(m -> {
+            if (m.external() != null && fields.containsKey(m.external())) {
+                mapped.put(m.external(), fields.get(m.external()));
+            }
+        });
+        return mapped;
+    }
+
+    private static Contact byEmail(Map<String, Object> komo) {
+        Object email = komo.get("email");
+        return email == null ? null
+                : io.komo.sync.contact.EmailAddresses.normalise(email.toString()).map(Contact::findLiveByEmail).orElse(null);
+    }
+
+    private record StoredEvent(UUID id, String body, Map<String, List<String>> headers) {
+    }
+
+    private List<StoredEvent> stored(Connection c, String integrationId) throws SQLException {
+        try (PreparedStatement read = c.prepareStatement(
+                "SELECT id, payload, headers::text FROM webhook_delivery WHERE direction = 'inbound' "
+                        + "AND integration_id = ? AND status = 'received' ORDER BY received_at, id LIMIT ?")) {
+            read.setString(1, integrationId);
+            read.setInt(2, BATCH);
+            List<StoredEvent> events = new ArrayList<>();
+            try (ResultSet rs = read.executeQuery()) {
+                while (rs.next()) {
+                    events.add(new StoredEvent(rs.getObject(1, UUID.class), rs.getString(2),
+                            mapper.readValue(rs.getString(3), HEADERS)));
+                }
+            }
+            return events;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored webhook headers are not JSON", e);
+        }
+    }
+
+    private static void mark(Connection c, UUID id, String status, String error) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE webhook_delivery SET status = ?, last_error = ?, attempts = attempts + 1, processed_at = ? WHERE id = ?")) {
+            update.setString(1, status);
+            update.setString(2, error);
+            update.setTimestamp(3, Timestamp.from(Instant.now()));
+            update.setObject(4, id);
+            update.executeUpdate();
+        }
+    }
+
+    /** Dead letters keep their payload as JSON; a body that is not JSON is kept as a JSON string. */
+    private String jsonString(Object value) {
+        try {
+            if (value instanceof String text) {
+                try {
+                    mapper.readTree(text);
+                    return text;
+                } catch (JsonProcessingException notJson) {
+                    return mapper.writeValueAsString(text);
+                }
+            }
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.komo.sync.inbound;
+
+import io.komo.sync.outbound.OutboundStages;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.komo.sync.api.Problem;
+import io.komo.sync.connector.spi.InboundWebhook;
+import io.komo.sync.connector.spi.WebhookVerdict;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.integration.IntegrationRoutes;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.apache.camel.Exchange;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The first stage of the inbound webhook route: verify, store, acknowledge. The platform gets its
+ * 2xx only once the raw event is committed, and never waits for the sync itself; a bad signature or
+ * a stale timestamp gets 401 and nothing is stored.
+ */
+@ApplicationScoped
+@Named("inboundWebhooks")
+public class InboundWebhooks {
+
+    @Inject
+    IntegrationRoutes integrations;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @ConfigProperty(name = "komo.webhooks.max-body-bytes", defaultValue = "1048576")
+    int maxBodyBytes;
+
+    public void accept(Exchange exchange) throws JsonProcessingException {
+        String integrationId = exchange.getMessage().getHeader(OutboundStages.INTEGRATION, String.class);
+        Optional<CompiledIntegration> integration = integrations.find(integrationId);
+        String body = exchange.getMessage().getBody(String.class);
+        if (integration.isEmpty()) {
+            answer(exchange, Problem.of(404, "Not Found", "No integration " + integrationId + " takes webhooks", List.of()));
+            return;
+        }
+        if (body == null || body.length() > maxBodyBytes) {
+            answer(exchange, Problem.of(body == null ? 400 : 413, body == null ? "Bad Request" : "Payload Too Large",
+                    body == null ? "The webhook has no body" : "The webhook body exceeds " + maxBodyBytes + " bytes", List.of()));
+            return;
+        }
+        InboundWebhook webhook = new InboundWebhook("POST",
+                exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class), headers(exchange), body);
+        CompiledIntegration running = integration.get();
+        WebhookVerdict verdict = running.connector().verifyWebhook(running.context(), webhook);
+        if (!verdict.valid()) {
+            answer(exchange, Problem.of(401, "Unauthorized", verdict.reason(), List.of()));
+            return;
+        }
+        UUID id = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> store(id, integrationId, webhook));
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(mapper.writeValueAsString(Map.of("id", id.toString(), "status", "accepted")));
+    }
+
+    private void store(UUID id, String integrationId, InboundWebhook webhook) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO webhook_delivery (id, direction, integration_id, payload, headers, status, received_at) "
+                        + "VALUES (?, 'inbound', ?, ?, ?::jsonb, 'received', ?)")) {
+            insert.setObject(1, id);
+            insert.setString(2, integrationId);
+            insert.setString(3, webhook.body());
+            insert.setString(4, mapper.writeValueAsString(webhook.headers()));
+            insert.setTimestamp(5, Timestamp.from(Instant.now()));
+            insert.executeUpdate();
+        } catch (SQLException | JsonProcessingException e) {
+            throw new IllegalStateException("Could not store an inbound webhook of " + integrationId, e);
+        }
+    }
+
+    /** HTTP headers with lower-case names, without Camel's own and without credentials. */
+    private static Map<String, List<String>> headers(Exchange exchange) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        exchange.getMessage().getHeaders().forEach((name, value) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!name.startsWith("Camel") && !name.startsWith("komo-") && value != null && !lower.equals("authorization")
+                    && !lower.equals("cookie")) {
+                headers.put(lower, List.of(value.toString()));
+            }
+        });
+        return headers;
+    }
+
+    private void answer(Exchange exchange, Problem problem) throws JsonProcessingException {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        exchange.getMessage().setBody(mapper.writeValueAsString(problem));
+    }
+}

@@ -1,0 +1,41 @@
+package io.komo.sync.runtime;
+
+import io.komo.sync.definition.IntegrationDefinition;
+
+import java.util.Map;
+
+import io.komo.sync.connector.spi.ConnectorContext;
+import io.komo.sync.security.CredentialStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds the context a connector works in: the definition and the decrypted secrets of the
+ * credentials it names ({@code auth.credential}, {@code auth.secretCredential}). A missing credential
+ * gives an empty map: the platform then answers 401, which is classified and reported like any auth failure.
+ */
+@ApplicationScoped
+public class ConnectorContexts {
+
+    private static final Logger LOG = Logger.getLogger(ConnectorContexts.class);
+
+    @Inject
+    CredentialStore credentials;
+
+    public ConnectorContext forDefinition(IntegrationDefinition definition) {
+        IntegrationDefinition.Auth auth = definition.auth();
+        return new ConnectorContext(definition, secrets(definition.id(), auth == null ? null : auth.credential()),
+                secrets(definition.id(), auth == null ? null : auth.secretCredential()));
+    }
+
+    private Map<String, String> secrets(String integrationId, String credentialId) {
+        if (credentialId == null || credentialId.isBlank()) {
+            return Map.of();
+        }
+        return credentials.secrets(credentialId).orElseGet(() -> {
+            LOG.warnf("Integration %s names credential %s, which is not stored", integrationId, credentialId);
+            return Map.of();
+        });
+    }
+}

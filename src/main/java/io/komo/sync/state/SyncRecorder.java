@@ -1,0 +1,124 @@
+package io.komo.sync.state;
+
+import io.komo.sync.outbound.OutboundPlan;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import io.komo.sync.errors.DeadLetterStore;
+import io.komo.sync.errors.FailureStates;
+import io.komo.sync.subscription.WebhookEventTypes;
+import io.komo.sync.subscription.WebhookEvents;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.observe.SyncLog;
+import io.komo.sync.observe.SyncLogEntry;
+import io.komo.sync.merge.MergeDecision;
+import io.komo.sync.merge.MergeOutcome;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes the outcome of a sync step in the caller's transaction (the one that moves the cursor):
+ * new merge bases and external ids, dead letters, and the integration's failure state, which raises
+ * "sync failed" (a log entry and a {@code sync.failed} webhook event) once when it starts failing rather
+ * than once per record.
+ */
+@ApplicationScoped
+public class SyncRecorder {
+
+    private static final Logger LOG = Logger.getLogger(SyncRecorder.class);
+
+    @Inject
+    SyncStateStore states;
+
+    @Inject
+    DeadLetterStore deadLetters;
+
+    @Inject
+    SyncLog log;
+
+    @Inject
+    WebhookEvents webhookEvents;
+
+    @Inject
+    FailureStates failures;
+
+    public void recordOutbound(CompiledIntegration integration, OutboundPlan plan) {
+        Instant now = Instant.now();
+        // A contact planned without a base had no state then (or one that agreed on nothing): its state is most
+        // likely new, which the store writes the cheaper way, and checks.
+        states.save(plan.delivered().stream()
+                .map(d -> new SyncState(integration.id(), d.planned().contactId(), d.externalId(), d.planned().newBase(), now,
+                        sentTimes(d)))
+                .toList(),
+                plan.delivered().stream().filter(d -> d.planned().oldBase().isEmpty()).map(d -> d.planned().contactId())
+                        .collect(Collectors.toSet()));
+        deadLetters.add(plan.deadLetters());
+        List<SyncLogEntry> entries = new ArrayList<>();
+        for (OutboundPlan.Delivered delivered : plan.delivered()) {
+            OutboundPlan.Planned planned = delivered.planned();
+            String operation = planned.newBase().isEmpty() ? "contact.deleted" : delivered.created() ? "contact.created" : "contact.updated";
+            entries.add(SyncLogEntry.success(integration.id(), operation, planned.contactId(), delivered.externalId()).at(now));
+            // Field-level entries for changes; a created record's fields are all new, its success entry says so.
+            Map<String, Object> changedFields = delivered.created() || planned.oldBase().isEmpty() ? Map.of() : planned.record().fields();
+            changedFields.forEach((field, value) -> {
+                Object old = planned.oldBase().get(field);
+                if (!Objects.equals(old, value)) {
+                    entries.add(SyncLogEntry.fieldChanged(integration.id(), "field.sent", planned.contactId(),
+                            delivered.externalId(), field, text(old), text(value)).at(now));
+                }
+            });
+            entries.addAll(conflictEntries(integration.id(), planned.contactId(), delivered.externalId(), planned.decisions()));
+        }
+        plan.deadLetters().forEach(letter -> entries.add(SyncLogEntry.error(integration.id(), "contact." + letter.stage(),
+                letter.contactId(), null, letter.error()).at(now)));
+        log.append(entries);
+        recordHealth(integration, plan.deadLetters().size(), plan.delivered().size());
+    }
+
+    /** Each field the delivered record carried was written to the platform by the call that started at its sentAt. */
+    private static Map<String, Instant> sentTimes(OutboundPlan.Delivered delivered) {
+        Set<String> sent = delivered.planned().record().fields().keySet();
+        if (sent.containsAll(delivered.planned().newBase().keySet())) {
+            return Map.of(SyncState.EVERY_FIELD, delivered.sentAt());
+        }
+        Map<String, Instant> times = new HashMap<>();
+        sent.forEach(field -> times.put(field, delivered.sentAt()));
+        return times;
+    }
+
+    /** Every decision the merge took on a conflict (both sides changed, to different values), for the conflict log. */
+    public static List<SyncLogEntry> conflictEntries(String integrationId, UUID contactId, String externalId,
+            List<MergeDecision> decisions) {
+        return decisions.stream().filter(MergeDecision::conflict)
+                .map(d -> SyncLogEntry.conflict(integrationId,
+                        d.outcome() == MergeOutcome.PARKED ? "conflict.parked" : "conflict.decided", contactId, externalId,
+                        d.field(), text(d.oldValue()), text(d.newValue()), "rule " + d.rule().wireName() + ": " + d.reason()))
+                .toList();
+    }
+
+    public static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    void recordHealth(CompiledIntegration integration, int failed, int succeeded) {
+        if (failed > 0 && failures.recordFailure(integration.id())) {
+            LOG.warnf("sync.failed: integration %s started failing (%d records dead-lettered)", integration.id(), failed);
+            String detail = failed + " records could not be delivered; see the dead letters";
+            log.append(List.of(SyncLogEntry.error(integration.id(), WebhookEventTypes.SYNC_FAILED, null, null, detail)));
+            webhookEvents.raise(WebhookEventTypes.SYNC_FAILED,
+                    Map.of("integrationId", integration.id(), "failedRecords", failed, "detail", detail));
+        } else if (failed == 0 && succeeded > 0 && failures.recordSuccess(integration.id())) {
+            LOG.infof("Integration %s recovered", integration.id());
+        }
+    }
+
+}
