@@ -30,7 +30,7 @@ import io.komo.sync.contact.ContactService;
 import io.komo.sync.contact.ContactView;
 import io.komo.sync.delivery.ConnectorCalls;
 import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.runtime.RunningIntegrations;
 import io.komo.sync.merge.FieldVersion;
 import io.komo.sync.merge.ManualConflict;
 import io.komo.sync.merge.ManualResolution;
@@ -55,7 +55,7 @@ public class ConflictService {
     ConflictQueue queue;
 
     @Inject
-    IntegrationRoutes integrations;
+    RunningIntegrations integrations;
 
     @Inject
     SyncStateStore states;

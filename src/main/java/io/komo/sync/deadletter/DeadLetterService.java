@@ -20,9 +20,9 @@ import io.komo.sync.api.ProblemException;
 import io.komo.sync.contact.ChangeEvent;
 import io.komo.sync.contact.Contact;
 import io.komo.sync.contact.ContactView;
-import io.komo.sync.feed.FeedHeaders;
+import io.komo.sync.camel.CamelNames;
 import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.runtime.RunningIntegrations;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -49,7 +49,7 @@ public class DeadLetterService {
     DeadLetterStore store;
 
     @Inject
-    IntegrationRoutes integrations;
+    RunningIntegrations integrations;
 
     @Inject
     ProducerTemplate producer;
@@ -117,9 +117,9 @@ public class DeadLetterService {
                     + " has been deleted; discard the dead letter instead");
         }
         ChangeEvent event = currentState(contact);
-        Exchange result = producer.send(outboundEndpoint(integration), exchange -> {
+        Exchange result = producer.send(CamelNames.outboundEndpoint(integration.id()), exchange -> {
             exchange.getMessage().setBody(List.of(event));
-            exchange.getMessage().setHeader(FeedHeaders.ATTEMPT, 1);
+            exchange.getMessage().setHeader(CamelNames.Feed.ATTEMPT, 1);
         });
         if (result.getException() != null) {
             Exception e = result.getException();
@@ -161,16 +161,12 @@ public class DeadLetterService {
                     + "; activate it before replaying its dead letters");
         }
         // A direct: endpoint without a started consumer would block the request for its timeout, then fail.
-        String route = outboundEndpoint(integration).substring("direct:".length());
+        String route = CamelNames.routeId(integration.id(), CamelNames.OUTBOUND);
         if (camel.getRouteController().getRouteStatus(route) != ServiceStatus.Started) {
             throw ProblemException.conflict("The outbound route " + route + " of integration " + integration.id()
                     + " is not started; start it before replaying");
         }
         return integration;
-    }
-
-    private static String outboundEndpoint(CompiledIntegration integration) {
-        return "direct:" + integration.id() + ".outbound";
     }
 
     private ChangeEvent currentState(Contact contact) {

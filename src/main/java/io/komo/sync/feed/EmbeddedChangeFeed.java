@@ -1,5 +1,7 @@
 package io.komo.sync.feed;
 
+import io.komo.sync.camel.CamelNames;
+
 import io.komo.sync.errors.ChangeFeedDeliveryException;
 
 import java.sql.Connection;
@@ -180,8 +182,8 @@ public class EmbeddedChangeFeed {
             int attempt = backoff == null ? 1 : backoff.attempts() + 1;
             Exchange result = producer.send(subscription.endpointUri(), exchange -> {
                 exchange.getMessage().setBody(events);
-                exchange.getMessage().setHeader(FeedHeaders.ATTEMPT, attempt);
-                exchange.getMessage().setHeader(FeedHeaders.CONSUMER, subscription.consumer());
+                exchange.getMessage().setHeader(CamelNames.Feed.ATTEMPT, attempt);
+                exchange.getMessage().setHeader(CamelNames.Feed.CONSUMER, subscription.consumer());
             });
             if (result.getException() != null) {
                 // Rolls back the batch: the cursor stays, the consumer sees these events again.

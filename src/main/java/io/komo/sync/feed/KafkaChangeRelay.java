@@ -1,5 +1,7 @@
 package io.komo.sync.feed;
 
+import io.komo.sync.camel.CamelNames;
+
 import io.komo.sync.errors.ChangeFeedDeliveryException;
 
 import java.sql.Connection;
@@ -7,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -59,7 +62,7 @@ public class KafkaChangeRelay {
             for (ChangeEvent event : events) {
                 Exchange result = producer.send(PUBLISH_ENDPOINT, exchange -> {
                     exchange.getMessage().setBody(event.payload());
-                    exchange.getMessage().setHeaders(new HashMap<>(FeedHeaders.of(event)));
+                    exchange.getMessage().setHeaders(new HashMap<>(headers(event)));
                     exchange.getMessage().setHeader(KafkaConstants.KEY, event.contactId().toString());
                 });
                 if (result.getException() != null) {
@@ -81,5 +84,14 @@ public class KafkaChangeRelay {
                 return rs.getBoolean(1);
             }
         }
+    }
+
+    /** The headers that describe one event (Kafka record headers). */
+    private static Map<String, Object> headers(ChangeEvent event) {
+        // Strings throughout: Kafka headers are bytes, and text is what every consumer can read.
+        return Map.of(CamelNames.Feed.SEQ, Long.toString(event.seq()), CamelNames.Feed.EVENT_ID, event.id().toString(),
+                CamelNames.Feed.EVENT_TYPE, event.type(), CamelNames.Feed.CONTACT_ID, event.contactId().toString(),
+                CamelNames.Feed.CHANGED_FIELDS, String.join(",", event.changedFields()),
+                CamelNames.Feed.OCCURRED_AT, event.occurredAt().toString());
     }
 }

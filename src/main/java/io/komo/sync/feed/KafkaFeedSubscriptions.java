@@ -1,5 +1,7 @@
 package io.komo.sync.feed;
 
+import io.komo.sync.camel.CamelNames;
+
 import io.komo.sync.errors.ChangeFeedDeliveryException;
 
 import java.nio.charset.StandardCharsets;
@@ -186,8 +188,8 @@ public class KafkaFeedSubscriptions {
             QuarkusTransaction.requiringNew().run(() -> {
                 Exchange result = producer.send(subscription.endpointUri(), exchange -> {
                     exchange.getMessage().setBody(events);
-                    exchange.getMessage().setHeader(FeedHeaders.ATTEMPT, attempt);
-                    exchange.getMessage().setHeader(FeedHeaders.CONSUMER, consumer);
+                    exchange.getMessage().setHeader(CamelNames.Feed.ATTEMPT, attempt);
+                    exchange.getMessage().setHeader(CamelNames.Feed.CONSUMER, consumer);
                 });
                 if (result.getException() != null) {
                     // Rolls back what the consumer recorded; the offsets are not committed.
@@ -223,17 +225,17 @@ public class KafkaFeedSubscriptions {
 
     /** A record as the feed's event: the payload is the value, the rest comes from the {@link FeedHeaders}. */
     static ChangeEvent toEvent(Exchange record) {
-        String changed = header(record, FeedHeaders.CHANGED_FIELDS);
-        return new ChangeEvent(Long.parseLong(header(record, FeedHeaders.SEQ)),
-                UUID.fromString(header(record, FeedHeaders.EVENT_ID)), header(record, FeedHeaders.EVENT_TYPE),
-                UUID.fromString(header(record, FeedHeaders.CONTACT_ID)),
+        String changed = header(record, CamelNames.Feed.CHANGED_FIELDS);
+        return new ChangeEvent(Long.parseLong(header(record, CamelNames.Feed.SEQ)),
+                UUID.fromString(header(record, CamelNames.Feed.EVENT_ID)), header(record, CamelNames.Feed.EVENT_TYPE),
+                UUID.fromString(header(record, CamelNames.Feed.CONTACT_ID)),
                 changed == null || changed.isEmpty() ? List.of() : Arrays.asList(changed.split(",")),
                 record.getMessage().getBody(String.class), occurredAt(record));
     }
 
     /** The change's own time; records relayed before the header existed have only the relay's timestamp. */
     private static Instant occurredAt(Exchange record) {
-        String occurredAt = header(record, FeedHeaders.OCCURRED_AT);
+        String occurredAt = header(record, CamelNames.Feed.OCCURRED_AT);
         if (occurredAt != null) {
             return Instant.parse(occurredAt);
         }

@@ -1,5 +1,7 @@
 package io.komo.sync.inbound;
 
+import io.komo.sync.camel.CamelNames;
+
 import io.komo.sync.conflict.ConflictQueue;
 import io.komo.sync.errors.GroupApplyFailures;
 import io.komo.sync.runtime.KomoRecords;
@@ -41,7 +43,7 @@ import io.komo.sync.errors.DeadLetter;
 import io.komo.sync.errors.DeadLetterStore;
 import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.runtime.RunningIntegrations;
 import io.komo.sync.observe.SyncLog;
 import io.komo.sync.observe.SyncLogEntry;
 import io.komo.sync.merge.ManualConflict;
@@ -83,7 +85,7 @@ public class InboundStages {
     private final GroupApplyFailures applyFailures = new GroupApplyFailures(MAX_APPLY_ATTEMPTS);
 
     @Inject
-    IntegrationRoutes integrations;
+    RunningIntegrations integrations;
 
     @Inject
     DataSource dataSource;
@@ -119,7 +121,7 @@ public class InboundStages {
      * Nothing is claimed while another replica holds the integration (see {@link #lock}). Called by the
      * inbound-process route.
      */
-    public List<PendingChange> claim(@Header(OutboundStages.INTEGRATION) String integrationId) throws SQLException {
+    public List<PendingChange> claim(@Header(CamelNames.INTEGRATION) String integrationId) throws SQLException {
         if (!lock(integrationId)) {
             return List.of();
         }
@@ -154,7 +156,7 @@ public class InboundStages {
      * another replica holds it, or the integration is paused or testing (its events and groups wait until it is
      * active).
      */
-    public boolean lock(@Header(OutboundStages.INTEGRATION) String integrationId) throws SQLException {
+    public boolean lock(@Header(CamelNames.INTEGRATION) String integrationId) throws SQLException {
         if (integrations.find(integrationId).filter(CompiledIntegration::isActive).isEmpty()) {
             return false;
         }
@@ -175,7 +177,7 @@ public class InboundStages {
      * before and is skipped, so a group is never applied twice. A group that failed {@link #MAX_APPLY_ATTEMPTS} times
      * is dead-lettered instead of applied, so that it does not hold the integration's later changes back.
      */
-    public void applyPending(@Header(OutboundStages.INTEGRATION) String integrationId, @Body PendingChange change,
+    public void applyPending(@Header(CamelNames.INTEGRATION) String integrationId, @Body PendingChange change,
             @Simple("${exchangeId}") String groupId) {
         QuarkusTransaction.joiningExisting().call(() -> {
             if (!lock(integrationId)) {

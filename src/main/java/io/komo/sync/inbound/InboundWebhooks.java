@@ -1,5 +1,7 @@
 package io.komo.sync.inbound;
 
+import io.komo.sync.camel.CamelNames;
+
 import io.komo.sync.outbound.OutboundStages;
 
 import java.sql.Connection;
@@ -23,7 +25,7 @@ import io.komo.sync.api.Problem;
 import io.komo.sync.connector.spi.InboundWebhook;
 import io.komo.sync.connector.spi.WebhookVerdict;
 import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.runtime.RunningIntegrations;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,7 +43,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class InboundWebhooks {
 
     @Inject
-    IntegrationRoutes integrations;
+    RunningIntegrations integrations;
 
     @Inject
     DataSource dataSource;
@@ -53,7 +55,7 @@ public class InboundWebhooks {
     int maxBodyBytes;
 
     public void accept(Exchange exchange) throws JsonProcessingException {
-        String integrationId = exchange.getMessage().getHeader(OutboundStages.INTEGRATION, String.class);
+        String integrationId = exchange.getMessage().getHeader(CamelNames.INTEGRATION, String.class);
         Optional<CompiledIntegration> integration = integrations.find(integrationId);
         String body = exchange.getMessage().getBody(String.class);
         if (integration.isEmpty()) {

@@ -1,5 +1,7 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.runtime.RunningIntegrations;
+
 import io.komo.sync.runtime.CompiledIntegration;
 
 import java.math.BigDecimal;
@@ -58,7 +60,7 @@ public class IntegrationHealth {
     private static final Duration RUN_AVERAGE_WINDOW = Duration.ofDays(30);
 
     @Inject
-    IntegrationRoutes integrations;
+    RunningIntegrations integrations;
 
     @Inject
     DataSource dataSource;

@@ -1,5 +1,8 @@
 package io.komo.sync.integration;
 
+
+import io.komo.sync.camel.CamelNames;
+
 import io.komo.sync.definition.DefinitionJson;
 import io.komo.sync.definition.Integration;
 
@@ -37,7 +40,7 @@ class ScheduleCatchUp extends TriggerListenerSupport {
     CamelContext camel;
 
     @Inject
-    IntegrationRoutes integrations;
+    IntegrationRouteLifecycle integrations;
 
     @Inject
     ScheduleTriggers triggers;
@@ -58,7 +61,7 @@ class ScheduleCatchUp extends TriggerListenerSupport {
     @Override
     public boolean vetoJobExecution(Trigger trigger, JobExecutionContext context) {
         String integrationId = trigger.getKey().getName();
-        String routeId = integrationId + "." + IntegrationRoutes.SCHEDULE;
+        String routeId = CamelNames.routeId(integrationId, CamelNames.SCHEDULE);
         if (camel.getRoute(routeId) != null) {
             return false;
         }

@@ -13,7 +13,7 @@ public class StoredIntegrationsRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // The first look waits one interval: at start every stored integration is started by IntegrationRoutes.
+        // The first look waits one interval: at start every stored integration is started by IntegrationRouteLifecycle.
         from("timer:integrations.refresh?delay={{komo.integrations.refresh-interval}}&period={{komo.integrations.refresh-interval}}")
                 .routeId("integrations.refresh")
                 .bean(watch, "refresh").id("integrations.refresh.apply");

@@ -1,5 +1,7 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.runtime.RunningIntegrations;
+
 import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.runtime.ConnectorContexts;
 import io.komo.sync.definition.DefinitionJson;
@@ -37,7 +39,7 @@ import org.jboss.logging.Logger;
  *
  * <p>A change made through this replica's API is applied by {@link RuntimeNotifier} when it commits; the
  * watch then finds the running integration equal to the stored one and does nothing. Both go through
- * {@link IntegrationRoutes#whileNoChangeIsApplied}, so the watch never applies a state it read before a local
+ * {@link IntegrationRouteLifecycle#whileNoChangeIsApplied}, so the watch never applies a state it read before a local
  * commit over the newer state that commit applied.
  */
 @ApplicationScoped
@@ -61,7 +63,10 @@ public class StoredIntegrationsWatch {
     DataSource dataSource;
 
     @Inject
-    IntegrationRoutes routes;
+    IntegrationRouteLifecycle routes;
+
+    @Inject
+    RunningIntegrations running;
 
     @Inject
     ConnectorContexts contexts;
@@ -84,9 +89,9 @@ public class StoredIntegrationsWatch {
             }
             try {
                 IntegrationDefinition definition = DefinitionJson.read(json);
-                CompiledIntegration running = routes.find(now.id()).orElse(null);
-                if (running == null || mustApply(definition, now.status(), running.definition(), running.status(),
-                        contexts.forDefinition(definition), running.context())) {
+                CompiledIntegration current = running.find(now.id()).orElse(null);
+                if (current == null || mustApply(definition, now.status(), current.definition(), current.status(),
+                        contexts.forDefinition(definition), current.context())) {
                     LOG.infof("Integration %s changed in the database (another replica, or its credentials): applying it",
                             now.id());
                     routes.apply(definition, now.status());
@@ -99,7 +104,7 @@ public class StoredIntegrationsWatch {
                         now.id(), failed.failed(now, Instant.now()));
             }
         }
-        for (String gone : removed(stored, routes.runningIds())) {
+        for (String gone : removed(stored, running.ids())) {
             LOG.infof("Integration %s was deleted in the database (another replica): stopping it", gone);
             routes.remove(gone);
             changed++;

@@ -26,10 +26,10 @@ import io.komo.sync.delivery.ApiUsage;
 import io.komo.sync.errors.Classification;
 import io.komo.sync.delivery.ConnectorCalls;
 import io.komo.sync.errors.DeadLetter;
-import io.komo.sync.feed.FeedHeaders;
+import io.komo.sync.camel.CamelNames;
 import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.runtime.RunningIntegrations;
 import io.komo.sync.merge.MergeResolver;
 import io.komo.sync.merge.MergeResult;
 import io.komo.sync.merge.SideSnapshot;
@@ -48,12 +48,6 @@ import org.apache.camel.Header;
 @Named("outboundStages")
 public class OutboundStages {
 
-    public static final String INTEGRATION = "komo-integration-id";
-    /**
-     * A plan made ahead for exactly the batch in the body (a backfill plans its next page while the current
-     * batch is recorded); the plan stage takes it instead of planning again while it holds.
-     */
-    public static final String PLANNED_AHEAD = "komo-planned-ahead";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
     /** Longer waits give the feed thread back: the batch is rolled back and offered again later. */
@@ -62,7 +56,7 @@ public class OutboundStages {
     private final MergeResolver resolver = new MergeResolver();
 
     @Inject
-    IntegrationRoutes integrations;
+    RunningIntegrations integrations;
 
     @Inject
     SyncStateStore states;
@@ -84,8 +78,8 @@ public class OutboundStages {
      * rest to the platform's fields and merges them with the base: only what changed since the last
      * agreed values is sent, so a value the runtime itself wrote and heard back goes nowhere.
      */
-    public OutboundPlan plan(@Header(INTEGRATION) String integrationId, @Header(FeedHeaders.ATTEMPT) Integer attempt,
-            @Header(PLANNED_AHEAD) OutboundPlan plannedAhead, @Body List<ChangeEvent> events) {
+    public OutboundPlan plan(@Header(CamelNames.INTEGRATION) String integrationId, @Header(CamelNames.Feed.ATTEMPT) Integer attempt,
+            @Header(CamelNames.PLANNED_AHEAD) OutboundPlan plannedAhead, @Body List<ChangeEvent> events) {
         CompiledIntegration integration = integration(integrationId);
         int attemptNumber = attempt == null ? 1 : attempt;
         if (plannedAhead != null && plannedAhead.holdsFor(integration, attemptNumber)) {
@@ -129,7 +123,7 @@ public class OutboundStages {
         }
         MappingResult mapped = integration.mapper().toExternal(contact);
         if (mapped.hasErrors()) {
-            plan.deadLetters.add(new DeadLetter(integration.id(), "map", integration.id() + ".outbound", event.contactId(),
+            plan.deadLetters.add(new DeadLetter(integration.id(), "map", CamelNames.routeId(integration.id(), CamelNames.OUTBOUND), event.contactId(),
                     event.payload(), "MappingError", mapped.errors().toString(), plan.attempt));
             return;
         }
@@ -257,7 +251,7 @@ public class OutboundStages {
 
     private DeadLetter deadLetter(CompiledIntegration integration, OutboundPlan plan, OutboundPlan.Planned planned,
             String type, String error) {
-        return new DeadLetter(integration.id(), "deliver", integration.id() + ".outbound", planned.contactId(),
+        return new DeadLetter(integration.id(), "deliver", CamelNames.routeId(integration.id(), CamelNames.OUTBOUND), planned.contactId(),
                 planned.payload(), type, error, plan.attempt);
     }
 

@@ -25,10 +25,10 @@ import io.komo.sync.contact.ContactView;
 import io.komo.sync.contact.EmailAddresses;
 import io.komo.sync.contact.Outbox;
 import io.komo.sync.delivery.ConnectorCalls;
-import io.komo.sync.feed.FeedHeaders;
+import io.komo.sync.camel.CamelNames;
 import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.runtime.RunningIntegrations;
 import io.komo.sync.inbound.InboundStages;
 import io.komo.sync.outbound.OutboundPlan;
 import io.komo.sync.state.SyncState;
@@ -67,7 +67,7 @@ public class DriftCheckService {
     }
 
     @Inject
-    IntegrationRoutes integrations;
+    RunningIntegrations integrations;
 
     @Inject
     ConnectorCalls calls;
@@ -270,9 +270,9 @@ public class DriftCheckService {
             delivered += QuarkusTransaction.requiringNew().call(() -> {
                 resetBases(integration, batch, true);
                 List<ChangeEvent> events = batch.stream().map(d -> batches.asChange(d.contact())).toList();
-                Exchange result = producer.send("direct:" + integration.id() + ".outbound", exchange -> {
+                Exchange result = producer.send(CamelNames.outboundEndpoint(integration.id()), exchange -> {
                     exchange.getMessage().setBody(events);
-                    exchange.getMessage().setHeader(FeedHeaders.ATTEMPT, Integer.MAX_VALUE);
+                    exchange.getMessage().setHeader(CamelNames.Feed.ATTEMPT, Integer.MAX_VALUE);
                 });
                 if (result.getException() != null) {
                     throw badGateway("the repair could not reach the platform: " + result.getException().getMessage());

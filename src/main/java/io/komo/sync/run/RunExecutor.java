@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.komo.sync.contact.ChangeEvent;
 import io.komo.sync.subscription.WebhookEventTypes;
 import io.komo.sync.subscription.WebhookEvents;
-import io.komo.sync.feed.FeedHeaders;
-import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.camel.CamelNames;
+import io.komo.sync.runtime.RunningIntegrations;
 import io.komo.sync.outbound.OutboundPlan;
 import io.komo.sync.outbound.OutboundStages;
 import io.komo.sync.filter.ContactFilter;
@@ -48,7 +48,7 @@ public class RunExecutor {
     private static final int FIRST_ATTEMPT = 1;
 
     @Inject
-    IntegrationRoutes integrations;
+    RunningIntegrations integrations;
 
     @Inject
     PageReadAhead pages;
@@ -145,10 +145,10 @@ public class RunExecutor {
         });
         List<ChangeEvent> events = inScope(page, filter);
         if (!events.isEmpty()) {
-            Exchange result = producer.send("direct:" + integrationId + ".outbound", exchange -> {
+            Exchange result = producer.send(CamelNames.outboundEndpoint(integrationId), exchange -> {
                 exchange.getMessage().setBody(events);
-                exchange.getMessage().setHeader(FeedHeaders.ATTEMPT, FIRST_ATTEMPT);
-                exchange.getMessage().setHeader(OutboundStages.PLANNED_AHEAD, read.plan());
+                exchange.getMessage().setHeader(CamelNames.Feed.ATTEMPT, FIRST_ATTEMPT);
+                exchange.getMessage().setHeader(CamelNames.PLANNED_AHEAD, read.plan());
             });
             if (result.getException() != null) {
                 throw new IllegalStateException("The batch after " + run.checkpoint + " failed", result.getException());

@@ -16,7 +16,7 @@ import io.komo.sync.api.Page;
 import io.komo.sync.api.ProblemException;
 import io.komo.sync.contact.ContactStatistics;
 import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.runtime.RunningIntegrations;
 import io.komo.sync.filter.ContactFilter;
 import io.komo.sync.filter.FilterException;
 import jakarta.annotation.PostConstruct;
@@ -30,7 +30,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class RunService {
 
     @Inject
-    IntegrationRoutes integrations;
+    RunningIntegrations integrations;
 
     @Inject
     ContactBatches contacts;

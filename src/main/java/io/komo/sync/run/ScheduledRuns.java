@@ -1,8 +1,10 @@
 package io.komo.sync.run;
 
+import io.komo.sync.camel.CamelNames;
+
 import java.util.Date;
 
-import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.runtime.RunningIntegrations;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
@@ -22,7 +24,7 @@ public class ScheduledRuns {
     private static final Logger LOG = Logger.getLogger(ScheduledRuns.class);
 
     @Inject
-    IntegrationRoutes integrations;
+    RunningIntegrations integrations;
 
     @Inject
     RunService runs;
@@ -33,7 +35,7 @@ public class ScheduledRuns {
      * @param scheduledFireTime the fire time the cron computed (camel-quartz header), which keys the run
      */
     @ActivateRequestContext
-    public void start(@Header("komo-integration-id") String integrationId, @Header("scheduledFireTime") Date scheduledFireTime) {
+    public void start(@Header(CamelNames.INTEGRATION) String integrationId, @Header("scheduledFireTime") Date scheduledFireTime) {
         if (integrations.find(integrationId).filter(i -> i.isActive()).isEmpty()) {
             return;
         }

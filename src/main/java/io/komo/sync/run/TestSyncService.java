@@ -14,9 +14,9 @@ import io.komo.sync.api.ProblemException;
 import io.komo.sync.contact.ChangeEvent;
 import io.komo.sync.contact.Contact;
 import io.komo.sync.errors.DeadLetter;
-import io.komo.sync.feed.FeedHeaders;
+import io.komo.sync.camel.CamelNames;
 import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.runtime.RunningIntegrations;
 import io.komo.sync.outbound.OutboundPlan;
 import io.komo.sync.outbound.OutboundStages;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -47,7 +47,7 @@ public class TestSyncService {
 
 
     @Inject
-    IntegrationRoutes integrations;
+    RunningIntegrations integrations;
 
     @Inject
     ContactBatches batches;
@@ -75,9 +75,9 @@ public class TestSyncService {
     }
 
     private OutboundPlan send(String integrationId, List<ChangeEvent> events) {
-        Exchange result = producer.send("direct:" + integrationId + ".outbound", exchange -> {
+        Exchange result = producer.send(CamelNames.outboundEndpoint(integrationId), exchange -> {
             exchange.getMessage().setBody(events);
-            exchange.getMessage().setHeader(FeedHeaders.ATTEMPT, Integer.MAX_VALUE);
+            exchange.getMessage().setHeader(CamelNames.Feed.ATTEMPT, Integer.MAX_VALUE);
         });
         if (result.getException() != null) {
             throw new ProblemException(io.komo.sync.api.Problem.of(502, "Bad Gateway",

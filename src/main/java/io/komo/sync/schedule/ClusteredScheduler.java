@@ -56,7 +56,7 @@ public class ClusteredScheduler {
         }
     }
 
-    /** After {@code IntegrationRoutes} applied the stored integrations: their triggers are current. */
+    /** After {@code IntegrationRouteLifecycle} applied the stored integrations: their triggers are current. */
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 200) StartupEvent start) throws SchedulerException {
         scheduler().start();
     }

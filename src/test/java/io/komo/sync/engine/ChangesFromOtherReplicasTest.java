@@ -21,7 +21,7 @@ import javax.sql.DataSource;
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.runtime.RunningIntegrations;
 import io.komo.sync.definition.IntegrationStatus;
 import io.komo.sync.security.StandardWebhooks;
 import io.komo.sync.testing.DeletesCreatedIntegrations;
@@ -46,7 +46,7 @@ class ChangesFromOtherReplicasTest {
     DataSource dataSource;
 
     @Inject
-    IntegrationRoutes routes;
+    RunningIntegrations routes;
 
     @Inject
     CamelContext camel;

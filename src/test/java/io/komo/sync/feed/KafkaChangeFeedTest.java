@@ -1,5 +1,7 @@
 package io.komo.sync.feed;
 
+import io.komo.sync.camel.CamelNames;
+
 import static io.komo.sync.testing.Api.createContact;
 import static io.komo.sync.testing.Api.operator;
 import static io.komo.sync.testing.Api.uniqueEmail;
@@ -88,10 +90,10 @@ class KafkaChangeFeedTest {
                     if (!expected.containsKey(record.key())) {
                         continue;
                     }
-                    String eventId = header(record, FeedHeaders.EVENT_ID);
+                    String eventId = header(record, CamelNames.Feed.EVENT_ID);
                     copies.merge(eventId, 1, Integer::sum);
                     seen.computeIfAbsent(record.key(), k -> new ArrayList<>())
-                            .add(Long.parseLong(header(record, FeedHeaders.SEQ)));
+                            .add(Long.parseLong(header(record, CamelNames.Feed.SEQ)));
                     matched++;
                 }
                 if (matched >= expectedCount && quietUntil == null) {

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.integration.IntegrationRoutes;
+import io.komo.sync.integration.IntegrationRouteLifecycle;
 import io.komo.sync.definition.IntegrationStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,7 +36,7 @@ public class SyncFixtures {
     ObjectMapper mapper;
 
     @Inject
-    IntegrationRoutes integrations;
+    IntegrationRouteLifecycle integrations;
 
     @Inject
     CamelContext camel;
@@ -64,7 +64,7 @@ public class SyncFixtures {
         try {
             integrations.apply(mapper.readValue(definition, IntegrationDefinition.class), status);
             // With the supervising route controller a templated route added at run time is left stopped
-            // (IntegrationRoutes does not start it yet); start it as the integration API will have to.
+            // (IntegrationRouteLifecycle does not start it yet); start it as the integration API will have to.
             String route = id + ".outbound";
             if (camel.getRoute(route) != null && camel.getRouteController().getRouteStatus(route) != ServiceStatus.Started) {
                 camel.getRouteController().startRoute(route);

@@ -1,5 +1,19 @@
 package io.komo.sync.integration;
 
+import static io.komo.sync.camel.CamelNames.INBOUND_AGGREGATE;
+import static io.komo.sync.camel.CamelNames.INBOUND_AGGREGATE_TEMPLATE;
+import static io.komo.sync.camel.CamelNames.INBOUND_PROCESS;
+import static io.komo.sync.camel.CamelNames.INBOUND_PROCESS_TEMPLATE;
+import static io.komo.sync.camel.CamelNames.INBOUND_WEBHOOK;
+import static io.komo.sync.camel.CamelNames.INBOUND_WEBHOOK_TEMPLATE;
+import static io.komo.sync.camel.CamelNames.OUTBOUND;
+import static io.komo.sync.camel.CamelNames.OUTBOUND_TEMPLATE;
+import static io.komo.sync.camel.CamelNames.SCHEDULE;
+import static io.komo.sync.camel.CamelNames.SCHEDULE_TEMPLATE;
+
+import io.komo.sync.camel.CamelNames;
+import io.komo.sync.runtime.RunningIntegrations;
+
 import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.runtime.ConnectorContexts;
 import io.komo.sync.definition.DefinitionJson;
@@ -49,21 +63,17 @@ import org.jboss.logging.Logger;
  * pausing stops the consumer, the group's offsets stay and the changes queue on the topic.
  */
 @ApplicationScoped
-public class IntegrationRoutes implements IntegrationRuntime {
+public class IntegrationRouteLifecycle implements IntegrationRuntime {
 
-    private static final Logger LOG = Logger.getLogger(IntegrationRoutes.class);
-    static final String OUTBOUND = "outbound";
-    static final String INBOUND_WEBHOOK = "inbound-webhook";
-    static final String INBOUND_PROCESS = "inbound-process";
-    static final String INBOUND_AGGREGATE = "inbound-aggregate";
-    static final String SCHEDULE = "schedule";
-
-    private final Map<String, CompiledIntegration> running = new ConcurrentHashMap<>();
+    private static final Logger LOG = Logger.getLogger(IntegrationRouteLifecycle.class);
     /** Route ids this class created from templates; any other route with such an id is an override. */
     private final Set<String> templated = ConcurrentHashMap.newKeySet();
 
     @Inject
     CamelContext camel;
+
+    @Inject
+    RunningIntegrations running;
 
     @Inject
     ChangeFeed feed;
@@ -103,15 +113,6 @@ public class IntegrationRoutes implements IntegrationRuntime {
                 .map(i -> i.id).collect(Collectors.toSet())));
     }
 
-    public Optional<CompiledIntegration> find(String integrationId) {
-        return Optional.ofNullable(running.get(integrationId));
-    }
-
-    /** The integrations this replica runs. */
-    public Set<String> runningIds() {
-        return Set.copyOf(running.keySet());
-    }
-
     /**
      * Runs {@code step} while no change is being applied here: {@link #apply} and {@link #remove} hold the same
      * lock. Lets {@link StoredIntegrationsWatch} read the stored state and act on it as one step.
@@ -134,15 +135,15 @@ public class IntegrationRoutes implements IntegrationRuntime {
                 Clock.systemUTC());
         compiled.rateLimiter().countUsedToday(usage.today(id).requests());
         unsubscribe(id);
-        running.put(id, compiled);
+        running.put(compiled);
         IntegrationDefinition.Direction direction = definition.directionOrDefault();
         try {
-            ensureRoute(id, OUTBOUND, "komo-outbound", direction.sendsToExternal());
-            ensureRoute(id, INBOUND_WEBHOOK, "komo-inbound-webhook", direction.receivesFromExternal());
+            ensureRoute(id, OUTBOUND, OUTBOUND_TEMPLATE, direction.sendsToExternal());
+            ensureRoute(id, INBOUND_WEBHOOK, INBOUND_WEBHOOK_TEMPLATE, direction.receivesFromExternal());
             ensureAggregationRepository(id, direction.receivesFromExternal());
             // The aggregator first: the processing route sends to it from its first tick.
-            ensureRoute(id, INBOUND_AGGREGATE, "komo-inbound-aggregate", direction.receivesFromExternal());
-            ensureRoute(id, INBOUND_PROCESS, "komo-inbound-process", direction.receivesFromExternal());
+            ensureRoute(id, INBOUND_AGGREGATE, INBOUND_AGGREGATE_TEMPLATE, direction.receivesFromExternal());
+            ensureRoute(id, INBOUND_PROCESS, INBOUND_PROCESS_TEMPLATE, direction.receivesFromExternal());
             ensureSchedule(id, definition.triggerOrDefault(), status);
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the routes of integration " + id, e);
@@ -152,7 +153,8 @@ public class IntegrationRoutes implements IntegrationRuntime {
             // block=false: were the route missing, the feed must fail at once rather than hold its
             // thread for direct's 30 s wait while every other consumer starves.
             feed.subscribe(new EmbeddedChangeFeed.Subscription(feedConsumer(id),
-                    "direct:" + id + "." + OUTBOUND + "?block=false", false, id + ".feed"));
+                    CamelNames.outboundEndpoint(id) + "?block=false", false,
+                    CamelNames.routeId(id, CamelNames.FEED)));
         }
         LOG.infof("Integration %s (%s, %s) is %s", id, definition.platform(), direction.wireName(), status.wireName());
     }
@@ -162,7 +164,7 @@ public class IntegrationRoutes implements IntegrationRuntime {
         unsubscribe(integrationId);
         running.remove(integrationId);
         for (String stage : new String[] { OUTBOUND, INBOUND_WEBHOOK, INBOUND_PROCESS, INBOUND_AGGREGATE, SCHEDULE }) {
-            removeTemplated(integrationId + "." + stage);
+            removeTemplated(CamelNames.routeId(integrationId, stage));
         }
         ensureAggregationRepository(integrationId, false);
         scheduleTriggers.remove(integrationId);
@@ -197,7 +199,7 @@ public class IntegrationRoutes implements IntegrationRuntime {
      */
     private void ensureSchedule(String integrationId, IntegrationDefinition.Trigger trigger, IntegrationStatus status)
             throws Exception {
-        String routeId = integrationId + "." + SCHEDULE;
+        String routeId = CamelNames.routeId(integrationId, SCHEDULE);
         if (camel.getRoute(routeId) != null && !templated.contains(routeId)) {
             return; // an engineer's override from routes/integrations/
         }
@@ -209,12 +211,12 @@ public class IntegrationRoutes implements IntegrationRuntime {
         String cron = trigger.schedule().trim().replaceAll("\\s+", " ");
         String timezone = trigger.timezone() == null || trigger.timezone().isBlank() ? "UTC" : trigger.timezone();
         scheduleTriggers.dropIfChanged(integrationId, cron, timezone);
-        ensureRoute(integrationId, SCHEDULE, "komo-schedule", true, Map.of("cron", cron.replace(' ', '+'), "timezone", timezone));
+        ensureRoute(integrationId, SCHEDULE, SCHEDULE_TEMPLATE, true, Map.of("cron", cron.replace(' ', '+'), "timezone", timezone));
     }
 
     private void ensureRoute(String integrationId, String stage, String template, boolean wanted,
             Map<String, String> parameters) throws Exception {
-        String routeId = integrationId + "." + stage;
+        String routeId = CamelNames.routeId(integrationId, stage);
         boolean exists = camel.getRoute(routeId) != null;
         if (exists && !templated.contains(routeId)) {
             return; // an engineer's override from routes/integrations/
