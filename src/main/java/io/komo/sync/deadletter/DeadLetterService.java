@@ -1,5 +1,7 @@
 package io.komo.sync.deadletter;
 
+import io.komo.sync.errors.DeadLetterView;
+
 import io.komo.sync.errors.DeadLetterStore;
 
 import java.lang.reflect.RecordComponent;

@@ -1,6 +1,5 @@
 package io.komo.sync.errors;
 
-import io.komo.sync.deadletter.DeadLetterView;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

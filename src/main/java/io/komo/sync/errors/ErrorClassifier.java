@@ -1,6 +1,6 @@
 package io.komo.sync.errors;
 
-import io.komo.sync.delivery.HttpOutcome;
+import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.connector.spi.ThrottleSignal;
 
 import java.io.IOException;
@@ -45,7 +45,7 @@ public final class ErrorClassifier {
         return new ErrorClassifier(List.of(), DEFAULT_THROTTLE_WAIT, clock);
     }
 
-    public Classification classify(HttpOutcome response) {
+    public Classification classify(CallOutcome response) {
         Optional<Duration> retryAfter = retryAfter(response);
         for (ThrottleSignal signal : platformSignals) {
             if (signal.matches(response)) {
@@ -80,7 +80,7 @@ public final class ErrorClassifier {
         return Classification.permanent(failure.getClass().getSimpleName() + ": " + failure.getMessage());
     }
 
-    private Optional<Duration> retryAfter(HttpOutcome response) {
+    private Optional<Duration> retryAfter(CallOutcome response) {
         return response.header("Retry-After").map(String::strip).flatMap(this::parseRetryAfter);
     }
 

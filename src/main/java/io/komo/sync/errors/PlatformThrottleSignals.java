@@ -1,6 +1,6 @@
 package io.komo.sync.errors;
 
-import io.komo.sync.delivery.HttpOutcome;
+import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.connector.spi.ThrottleSignal;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,12 +52,12 @@ public final class PlatformThrottleSignals {
      */
     public static final ThrottleSignal HUBSPOT = new ThrottleSignal() {
         @Override
-        public boolean matches(HttpOutcome response) {
+        public boolean matches(CallOutcome response) {
             return response.status() == 429 && response.body().contains("TEN_SECONDLY_ROLLING");
         }
 
         @Override
-        public Optional<Duration> impliedWait(HttpOutcome response) {
+        public Optional<Duration> impliedWait(CallOutcome response) {
             return Optional.of(Duration.ofSeconds(10));
         }
     };

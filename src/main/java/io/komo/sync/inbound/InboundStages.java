@@ -5,10 +5,8 @@ import io.komo.sync.camel.CamelNames;
 import io.komo.sync.conflict.ConflictQueue;
 import io.komo.sync.errors.GroupApplyFailures;
 import io.komo.sync.runtime.KomoRecords;
-import io.komo.sync.outbound.OutboundStages;
 import io.komo.sync.errors.RetryLaterException;
 import io.komo.sync.state.StaleChanges;
-import io.komo.sync.state.SyncRecorder;
 import io.komo.sync.state.SyncState;
 import io.komo.sync.state.SyncStateStore;
 
@@ -294,12 +292,12 @@ public class InboundStages {
         String externalIdForLog = record.externalId();
         // What the platform reported (old) and what both sides hold since Komo's later write (new).
         log.append(stale.stream().map(field -> SyncLogEntry.fieldChanged(integration.id(), "field.received.stale",
-                existing.id, externalIdForLog, field, SyncRecorder.text(incoming.get(field)),
-                SyncRecorder.text(base.get(field)))).toList());
+                existing.id, externalIdForLog, field, SyncLogEntry.text(incoming.get(field)),
+                SyncLogEntry.text(base.get(field)))).toList());
         if (merge.isEmpty()) {
             return; // an echo of our own write, or nothing new
         }
-        List<SyncLogEntry> entries = new ArrayList<>(SyncRecorder.conflictEntries(integration.id(), existing.id,
+        List<SyncLogEntry> entries = new ArrayList<>(SyncLogEntry.conflicts(integration.id(), existing.id,
                 externalIdForLog, merge.decisions()));
         if (!merge.komoWrites().isEmpty()) {
             MappingResult writes = integration.mapper().toKomo(merge.komoWrites());
@@ -307,7 +305,7 @@ public class InboundStages {
             entries.add(SyncLogEntry.success(integration.id(), "contact.received.updated", existing.id, externalIdForLog));
             merge.komoWrites().forEach((field, value) -> entries.add(SyncLogEntry.fieldChanged(integration.id(),
                     "field.received", existing.id, externalIdForLog, field,
-                    SyncRecorder.text(base == null ? null : base.get(field)), SyncRecorder.text(value))));
+                    SyncLogEntry.text(base == null ? null : base.get(field)), SyncLogEntry.text(value))));
         }
         log.append(entries);
         for (ManualConflict conflict : merge.manualConflicts()) {

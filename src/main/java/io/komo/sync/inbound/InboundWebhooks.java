@@ -2,7 +2,6 @@ package io.komo.sync.inbound;
 
 import io.komo.sync.camel.CamelNames;
 
-import io.komo.sync.outbound.OutboundStages;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

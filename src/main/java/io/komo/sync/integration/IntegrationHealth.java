@@ -131,7 +131,7 @@ public class IntegrationHealth {
         try {
             CallOutcome outcome = calls.send(integration.id(), integration.connector().connectionTest(integration.context()));
             boolean ok = integration.connector().acceptsConnectionTest(outcome);
-            Classification failure = ok ? null : integration.connector().errorClassifier().classify(outcome.asHttpOutcome());
+            Classification failure = ok ? null : integration.errorClassifier().classify(outcome);
             return new ConnectionTest(ok, outcome.status(), ok ? "The platform answered " + outcome.status()
                     : failure.kind() == Classification.Kind.AUTH ? "Authentication failed: check the credential and its permissions"
                             : failure.reason());

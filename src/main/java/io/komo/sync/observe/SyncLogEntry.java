@@ -1,5 +1,10 @@
 package io.komo.sync.observe;
 
+import java.util.List;
+
+import io.komo.sync.merge.MergeDecision;
+import io.komo.sync.merge.MergeOutcome;
+
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
@@ -71,5 +76,19 @@ public record SyncLogEntry(Instant at, String integrationId, Type type, String o
     public SyncLogEntry at(Instant when) {
         return new SyncLogEntry(when, integrationId, type, operation, contactId, externalId, field, oldValue, newValue,
                 error, actor);
+    }
+
+    /** Every decision the merge took on a conflict (both sides changed, to different values), for the conflict log. */
+    public static List<SyncLogEntry> conflicts(String integrationId, UUID contactId, String externalId,
+            List<MergeDecision> decisions) {
+        return decisions.stream().filter(MergeDecision::conflict)
+                .map(d -> conflict(integrationId,
+                        d.outcome() == MergeOutcome.PARKED ? "conflict.parked" : "conflict.decided", contactId, externalId,
+                        d.field(), text(d.oldValue()), text(d.newValue()), "rule " + d.rule().wireName() + ": " + d.reason()))
+                .toList();
+    }
+
+    public static String text(Object value) {
+        return value == null ? null : value.toString();
     }
 }

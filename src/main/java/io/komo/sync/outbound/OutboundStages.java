@@ -2,7 +2,6 @@ package io.komo.sync.outbound;
 
 import io.komo.sync.runtime.KomoRecords;
 import io.komo.sync.errors.RetryLaterException;
-import io.komo.sync.state.SyncRecorder;
 import io.komo.sync.state.SyncState;
 import io.komo.sync.state.SyncStateStore;
 
@@ -206,9 +205,9 @@ public class OutboundStages {
         CallOutcome outcome = null;
         try {
             outcome = calls.send(integration.id(), call);
-            failure = outcome.isSuccess() ? null : integration.connector().errorClassifier().classify(outcome.asHttpOutcome());
+            failure = outcome.isSuccess() ? null : integration.errorClassifier().classify(outcome);
         } catch (Exception e) {
-            failure = integration.connector().errorClassifier().classify(e);
+            failure = integration.errorClassifier().classify(e);
         }
         if (failure == null) {
             integration.rateLimiter().onSuccess();

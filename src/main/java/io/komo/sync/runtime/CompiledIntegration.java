@@ -1,5 +1,7 @@
 package io.komo.sync.runtime;
 
+import io.komo.sync.errors.ErrorClassifier;
+
 import io.komo.sync.definition.IntegrationDefinition;
 import io.komo.sync.definition.IntegrationStatus;
 
@@ -22,7 +24,8 @@ import io.komo.sync.mapping.MappingDefinitionException;
 
 /**
  * An integration ready to run: its definition with everything built from it once (mapper, filter,
- * conflict policy, retry policy, rate limiter, connector and its credentials), and the state that
+ * conflict policy, retry policy, error classifier with the platform's throttle signals, rate limiter, connector and
+ * its credentials), and the state that
  * lives as long as it runs (rate limiter, failure state).
  *
  * <p>Conflict rules are written per Komo field in definitions; the merge runs on the platform's field
@@ -30,7 +33,7 @@ import io.komo.sync.mapping.MappingDefinitionException;
  */
 public record CompiledIntegration(IntegrationDefinition definition, IntegrationStatus status, Connector connector,
         ConnectorContext context, FieldMapper mapper, ContactFilter filter, ConflictPolicy conflictPolicy,
-        RetryPolicy retryPolicy, RateLimiter rateLimiter, int batchSize) {
+        RetryPolicy retryPolicy, ErrorClassifier errorClassifier, RateLimiter rateLimiter, int batchSize) {
 
     public String id() {
         return definition.id();
@@ -68,7 +71,9 @@ public record CompiledIntegration(IntegrationDefinition definition, IntegrationS
             // The validator keeps a definition's batch size within what the platform accepts.
             int batchSize = definition.batchSize() != null ? definition.batchSize() : defaults.batchSize();
             return new CompiledIntegration(definition, status, connector, context, mapper, filter,
-                    conflictPolicy(definition), retryPolicy, limiter, batchSize);
+                    conflictPolicy(definition), retryPolicy,
+                    new ErrorClassifier(connector.throttleSignals(), ErrorClassifier.DEFAULT_THROTTLE_WAIT, clock), limiter,
+                    batchSize);
         } catch (MappingDefinitionException | FilterException e) {
             throw new IllegalStateException("Integration " + definition.id() + " was stored with an invalid definition", e);
         }

@@ -131,7 +131,7 @@ public class WebhookDispatcher {
             if (outcome.isSuccess()) {
                 return DeliveryDecision.delivered(attempts, Instant.now());
             }
-            failure = classifier.classify(outcome.asHttpOutcome());
+            failure = classifier.classify(outcome);
             detail = abbreviate(outcome.body());
         } catch (Exception e) {
             // Refused by the SSRF guard (permanent), timed out or refused by the network (retryable).

@@ -1,6 +1,6 @@
 package io.komo.sync.errors;
 
-import io.komo.sync.delivery.HttpOutcome;
+import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.testing.MutableClock;
 import io.komo.sync.connector.spi.ThrottleSignal;
 
@@ -32,12 +32,12 @@ class ErrorClassifierTest {
         @ParameterizedTest
         @ValueSource(ints = {500, 502, 503, 504, 599, 408})
         void serverErrorsAndRequestTimeoutAreRetryable(int status) {
-            assertThat(generic.classify(HttpOutcome.of(status, ""))).isEqualTo(Classification.retryable("HTTP " + status));
+            assertThat(generic.classify(CallOutcome.of(status, ""))).isEqualTo(Classification.retryable("HTTP " + status));
         }
 
         @Test
         void tooManyRequestsIsThrottledForRetryAfterSeconds() {
-            Classification result = generic.classify(HttpOutcome.of(429, "").withHeader("retry-after", " 7 "));
+            Classification result = generic.classify(CallOutcome.of(429, "").withHeader("retry-after", " 7 "));
 
             assertThat(result).isEqualTo(Classification.throttled(Duration.ofSeconds(7), "HTTP 429"));
         }
@@ -45,7 +45,7 @@ class ErrorClassifierTest {
         @Test
         void tooManyRequestsIsThrottledUntilARetryAfterDate() {
             Classification result = generic.classify(
-                    HttpOutcome.of(429, "").withHeader("Retry-After", "Sun, 1 Mar 2026 10:02:30 GMT"));
+                    CallOutcome.of(429, "").withHeader("Retry-After", "Sun, 1 Mar 2026 10:02:30 GMT"));
 
             assertThat(result.retryAfter()).isEqualTo(Duration.ofSeconds(150));
         }
@@ -53,7 +53,7 @@ class ErrorClassifierTest {
         @Test
         void retryAfterDateInThePastMeansNoWait() {
             Classification result = generic.classify(
-                    HttpOutcome.of(429, "").withHeader("Retry-After", "Sun, 1 Mar 2026 09:00:00 GMT"));
+                    CallOutcome.of(429, "").withHeader("Retry-After", "Sun, 1 Mar 2026 09:00:00 GMT"));
 
             assertThat(result.retryAfter()).isZero();
         }
@@ -61,32 +61,32 @@ class ErrorClassifierTest {
         @ParameterizedTest
         @ValueSource(strings = {"soon", "-5", "1.5", "99999999999999"})
         void missingOrUnreadableRetryAfterFallsBackToTheDefault(String header) {
-            assertThat(generic.classify(HttpOutcome.of(429, "")).retryAfter())
+            assertThat(generic.classify(CallOutcome.of(429, "")).retryAfter())
                     .isEqualTo(ErrorClassifier.DEFAULT_THROTTLE_WAIT);
-            assertThat(generic.classify(HttpOutcome.of(429, "").withHeader("Retry-After", header)).retryAfter())
+            assertThat(generic.classify(CallOutcome.of(429, "").withHeader("Retry-After", header)).retryAfter())
                     .isEqualTo(ErrorClassifier.DEFAULT_THROTTLE_WAIT);
         }
 
         @Test
         void unavailableWithRetryAfterIsThrottled() {
-            assertThat(generic.classify(HttpOutcome.of(503, "").withHeader("Retry-After", "120")))
+            assertThat(generic.classify(CallOutcome.of(503, "").withHeader("Retry-After", "120")))
                     .isEqualTo(Classification.throttled(Duration.ofMinutes(2), "HTTP 503 with Retry-After"));
         }
 
         @Test
         void unauthorisedIsAuth() {
-            assertThat(generic.classify(HttpOutcome.of(401, "INVALID_SESSION_ID")).kind()).isEqualTo(Kind.AUTH);
+            assertThat(generic.classify(CallOutcome.of(401, "INVALID_SESSION_ID")).kind()).isEqualTo(Kind.AUTH);
         }
 
         @ParameterizedTest
         @ValueSource(ints = {400, 403, 404, 409, 413, 422, 300, 200})
         void otherStatusesArePermanent(int status) {
-            assertThat(generic.classify(HttpOutcome.of(status, "{}"))).isEqualTo(Classification.permanent("HTTP " + status));
+            assertThat(generic.classify(CallOutcome.of(status, "{}"))).isEqualTo(Classification.permanent("HTTP " + status));
         }
 
         @Test
         void platformQuirksAreNotAppliedByTheGenericRules() {
-            assertThat(generic.classify(HttpOutcome.of(403, "[{\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]")).kind())
+            assertThat(generic.classify(CallOutcome.of(403, "[{\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]")).kind())
                     .isEqualTo(Kind.PERMANENT);
         }
     }
@@ -127,7 +127,7 @@ class ErrorClassifierTest {
 
         @Test
         void salesforceRequestLimitIsThrottledAtTheDefaultWait() {
-            HttpOutcome response = HttpOutcome.of(403,
+            CallOutcome response = CallOutcome.of(403,
                     "[{\"message\":\"TotalRequests Limit exceeded.\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]");
 
             assertThat(classifier.classify(response))
@@ -136,7 +136,7 @@ class ErrorClassifierTest {
 
         @Test
         void salesforcePermissionDeniedStaysPermanent() {
-            HttpOutcome response = HttpOutcome.of(403,
+            CallOutcome response = CallOutcome.of(403,
                     "[{\"message\":\"insufficient access\",\"errorCode\":\"INSUFFICIENT_ACCESS_OR_READONLY\"}]");
 
             assertThat(classifier.classify(response).kind()).isEqualTo(Kind.PERMANENT);
@@ -147,11 +147,11 @@ class ErrorClassifierTest {
             ErrorClassifier marketo = new ErrorClassifier(List.of(PlatformThrottleSignals.MARKETO),
                     Duration.ofSeconds(20), clock);
 
-            assertThat(marketo.classify(HttpOutcome.of(200, """
+            assertThat(marketo.classify(CallOutcome.of(200, """
                     {"requestId":"e42b#14272d07d78","success":false,
                      "errors":[{"code":"606","message":"Max rate limit '100' exceeded with in '20' secs"}]}""")))
                     .isEqualTo(Classification.throttled(Duration.ofSeconds(20), "platform throttled (HTTP 200)"));
-            assertThat(marketo.classify(HttpOutcome.of(200,
+            assertThat(marketo.classify(CallOutcome.of(200,
                     "{\"success\":false,\"errors\":[{\"code\":615,\"message\":\"Concurrent access limit reached\"}]}"))
                     .kind()).isEqualTo(Kind.THROTTLED);
         }
@@ -161,13 +161,13 @@ class ErrorClassifierTest {
             ErrorClassifier marketo = new ErrorClassifier(List.of(PlatformThrottleSignals.MARKETO),
                     Duration.ofSeconds(20), clock);
 
-            assertThat(marketo.classify(HttpOutcome.of(200,
+            assertThat(marketo.classify(CallOutcome.of(200,
                     "{\"success\":false,\"errors\":[{\"code\":\"609\",\"message\":\"Invalid JSON\"}]}")).kind())
                     .isEqualTo(Kind.PERMANENT);
-            assertThat(marketo.classify(HttpOutcome.of(200, """
+            assertThat(marketo.classify(CallOutcome.of(200, """
                     {"success":true,"result":[{"id":50,"status":"skipped","reasons":[{"code":"606"}]}],"errors":[]}"""))
                     .kind()).isEqualTo(Kind.PERMANENT);
-            assertThat(marketo.classify(HttpOutcome.of(200, "{\"success\":false,\"errors\":[{\"code\":\"60")).kind())
+            assertThat(marketo.classify(CallOutcome.of(200, "{\"success\":false,\"errors\":[{\"code\":\"60")).kind())
                     .as("truncated body").isEqualTo(Kind.PERMANENT);
         }
 
@@ -176,31 +176,31 @@ class ErrorClassifierTest {
             ErrorClassifier mailchimp = new ErrorClassifier(List.of(PlatformThrottleSignals.MAILCHIMP),
                     Duration.ofSeconds(30), clock);
 
-            assertThat(mailchimp.classify(HttpOutcome.of(403, "")).kind()).isEqualTo(Kind.THROTTLED);
-            assertThat(mailchimp.classify(HttpOutcome.of(403, "<html>403 Forbidden</html>")).kind())
+            assertThat(mailchimp.classify(CallOutcome.of(403, "")).kind()).isEqualTo(Kind.THROTTLED);
+            assertThat(mailchimp.classify(CallOutcome.of(403, "<html>403 Forbidden</html>")).kind())
                     .isEqualTo(Kind.THROTTLED);
-            assertThat(mailchimp.classify(HttpOutcome.of(403,
+            assertThat(mailchimp.classify(CallOutcome.of(403,
                     "{\"title\":\"Forbidden\",\"detail\":\"Too many requests from this account\"}")).kind())
                     .isEqualTo(Kind.THROTTLED);
-            assertThat(mailchimp.classify(HttpOutcome.of(403, """
+            assertThat(mailchimp.classify(CallOutcome.of(403, """
                     {"type":"https://mailchimp.com/developer/marketing/docs/errors/","title":"Forbidden",
                      "status":403,"detail":"The API key provided is linked to a different datacenter"}""")).kind())
                     .isEqualTo(Kind.PERMANENT);
-            assertThat(mailchimp.classify(HttpOutcome.of(429, "")).kind()).isEqualTo(Kind.THROTTLED);
+            assertThat(mailchimp.classify(CallOutcome.of(429, "")).kind()).isEqualTo(Kind.THROTTLED);
         }
 
         @Test
         void hubspotSecondlyPolicyWaitsTenSecondsUnlessToldOtherwise() {
             ErrorClassifier hubspot = new ErrorClassifier(List.of(PlatformThrottleSignals.HUBSPOT),
                     Duration.ofSeconds(30), clock);
-            HttpOutcome secondly = HttpOutcome.of(429,
+            CallOutcome secondly = CallOutcome.of(429,
                     "{\"status\":\"error\",\"message\":\"You have reached your ten_secondly_rolling limit.\","
                             + "\"errorType\":\"RATE_LIMIT\",\"policyName\":\"TEN_SECONDLY_ROLLING\"}");
 
             assertThat(hubspot.classify(secondly).retryAfter()).isEqualTo(Duration.ofSeconds(10));
             assertThat(hubspot.classify(secondly.withHeader("Retry-After", "3")).retryAfter())
                     .isEqualTo(Duration.ofSeconds(3));
-            assertThat(hubspot.classify(HttpOutcome.of(429, "{\"policyName\":\"DAILY\"}")).retryAfter())
+            assertThat(hubspot.classify(CallOutcome.of(429, "{\"policyName\":\"DAILY\"}")).retryAfter())
                     .isEqualTo(Duration.ofSeconds(30));
         }
 
@@ -209,9 +209,9 @@ class ErrorClassifierTest {
             ThrottleSignal zohoCredits = response -> response.status() == 400 && response.body().contains("LIMIT_EXCEEDED");
             ErrorClassifier zoho = new ErrorClassifier(List.of(zohoCredits), Duration.ofSeconds(60), clock);
 
-            assertThat(zoho.classify(HttpOutcome.of(400, "{\"code\":\"LIMIT_EXCEEDED\"}")).retryAfter())
+            assertThat(zoho.classify(CallOutcome.of(400, "{\"code\":\"LIMIT_EXCEEDED\"}")).retryAfter())
                     .isEqualTo(Duration.ofMinutes(1));
-            assertThat(zoho.classify(HttpOutcome.of(400, "{\"code\":\"INVALID_DATA\"}")).kind())
+            assertThat(zoho.classify(CallOutcome.of(400, "{\"code\":\"INVALID_DATA\"}")).kind())
                     .isEqualTo(Kind.PERMANENT);
         }
     }

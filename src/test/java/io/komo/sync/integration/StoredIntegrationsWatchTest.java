@@ -1,5 +1,7 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.runtime.ConnectorContexts;
+
 import io.komo.sync.definition.IntegrationDefinition;
 import io.komo.sync.definition.IntegrationStatus;
 
@@ -38,7 +40,7 @@ class StoredIntegrationsWatchTest {
     }
 
     private static ConnectorContext context(IntegrationDefinition definition, String secret) {
-        return new ConnectorContext(definition, Map.of(), Map.of("secret", secret));
+        return ConnectorContexts.of(definition, Map.of(), Map.of("secret", secret));
     }
 
     @Test
@@ -64,7 +66,7 @@ class StoredIntegrationsWatchTest {
         assertThat(StoredIntegrationsWatch.mustApply(x, IntegrationStatus.ACTIVE, x, IntegrationStatus.ACTIVE,
                 context(x, "rotated"), context(x, "s"))).isTrue();
         assertThat(StoredIntegrationsWatch.mustApply(x, IntegrationStatus.ACTIVE, x, IntegrationStatus.ACTIVE,
-                new ConnectorContext(x, Map.of(), Map.of()), context(x, "s"))).isTrue();
+                ConnectorContexts.of(x, Map.of(), Map.of()), context(x, "s"))).isTrue();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.komo.sync.testing;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +23,6 @@ import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.connector.spi.WebhookVerdict;
-import io.komo.sync.errors.ErrorClassifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -45,7 +43,6 @@ public class ReadableTestConnector implements Connector {
     };
 
     private final Map<String, Map<String, Map<String, Object>>> platforms = new ConcurrentHashMap<>();
-    private final ErrorClassifier classifier = ErrorClassifier.generic(Clock.systemUTC());
 
     @Inject
     ObjectMapper mapper;
@@ -135,10 +132,6 @@ public class ReadableTestConnector implements Connector {
         }
     }
 
-    @Override
-    public ErrorClassifier errorClassifier() {
-        return classifier;
-    }
 
     @Override
     public List<FieldDescriptor> describeFields(ConnectorContext context) {

@@ -1,6 +1,5 @@
 package io.komo.sync.testing;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,7 +20,6 @@ import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.connector.spi.WebhookVerdict;
-import io.komo.sync.errors.ErrorClassifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -42,7 +40,6 @@ public class RecordingTestConnector implements Connector {
 
     private final List<OutboundRecord> received = new CopyOnWriteArrayList<>();
     private final AtomicReference<Runnable> duringNextCall = new AtomicReference<>();
-    private final ErrorClassifier classifier = ErrorClassifier.generic(Clock.systemUTC());
 
     @Inject
     ObjectMapper mapper;
@@ -93,10 +90,6 @@ public class RecordingTestConnector implements Connector {
                 .toList();
     }
 
-    @Override
-    public ErrorClassifier errorClassifier() {
-        return classifier;
-    }
 
     @Override
     public List<FieldDescriptor> describeFields(ConnectorContext context) {

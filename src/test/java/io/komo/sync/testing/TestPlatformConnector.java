@@ -14,7 +14,6 @@ import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.connector.spi.WebhookVerdict;
-import io.komo.sync.errors.ErrorClassifier;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -82,8 +81,4 @@ public class TestPlatformConnector implements Connector {
         throw new UnsupportedOperationException("the test platform receives no webhooks");
     }
 
-    @Override
-    public ErrorClassifier errorClassifier() {
-        throw new UnsupportedOperationException("the test platform moves no data");
-    }
 }

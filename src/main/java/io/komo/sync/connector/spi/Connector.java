@@ -2,7 +2,6 @@ package io.komo.sync.connector.spi;
 
 import java.util.List;
 
-import io.komo.sync.errors.ErrorClassifier;
 
 /**
  * What the sync engine needs from a platform. A connector builds calls and reads their answers; it
@@ -53,6 +52,11 @@ public interface Connector {
     /** The record changes an inbound webhook carries, in the platform's field names. */
     List<InboundRecord> parseWebhook(ConnectorContext context, InboundWebhook webhook);
 
-    /** How the platform signals retryable, throttled, permanent and auth failures. */
-    ErrorClassifier errorClassifier();
+    /**
+     * How the platform says "slow down" besides a plain 429 (a Salesforce 403 REQUEST_LIMIT_EXCEEDED, a Marketo
+     * 606 inside a 200). The engine classifies every failed call: these signals first, then the generic HTTP rules.
+     */
+    default List<ThrottleSignal> throttleSignals() {
+        return List.of();
+    }
 }

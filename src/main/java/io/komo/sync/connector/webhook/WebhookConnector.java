@@ -28,10 +28,7 @@ import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.connector.spi.WebhookVerdict;
-import io.komo.sync.errors.Classification;
-import io.komo.sync.errors.ErrorClassifier;
-import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.definition.IntegrationDefinition.Endpoint;
+import io.komo.sync.connector.spi.ConnectorContext.Endpoint;
 import io.komo.sync.security.StandardWebhooks;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -62,7 +59,6 @@ public class WebhookConnector implements Connector {
     private static final int ERROR_BODY_PREFIX = 300;
 
     private final Clock clock;
-    private final ErrorClassifier errorClassifier;
     private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
 
     public WebhookConnector() {
@@ -72,7 +68,6 @@ public class WebhookConnector implements Connector {
     /** Tests pass their own clock to control signing times and timestamp checks. */
     WebhookConnector(Clock clock) {
         this.clock = clock;
-        this.errorClassifier = ErrorClassifier.generic(clock);
     }
 
     @Override
@@ -151,7 +146,7 @@ public class WebhookConnector implements Connector {
     }
 
     private int batchSize(ConnectorContext context) {
-        Integer configured = context.definition().batchSize();
+        Integer configured = context.batchSize();
         return configured == null ? DEFAULTS.batchSize() : configured;
     }
 
@@ -165,9 +160,8 @@ public class WebhookConnector implements Connector {
     public List<RecordResult> upsertResults(ConnectorContext context, List<OutboundRecord> batch, CallOutcome outcome) {
         List<RecordResult> results = new ArrayList<>(batch.size());
         if (!outcome.isSuccess()) {
-            Classification failure = errorClassifier.classify(outcome.asHttpOutcome());
-            String reason = failure.reason() + bodyPrefix(outcome.body());
-            batch.forEach(record -> results.add(RecordResult.failed(reason, failure.isRetryable())));
+            String reason = "HTTP " + outcome.status() + bodyPrefix(outcome.body());
+            batch.forEach(record -> results.add(RecordResult.failed(reason, outcome.isTransientFailure())));
             return results;
         }
         JsonNode answer = readQuietly(outcome.body());
@@ -210,7 +204,7 @@ public class WebhookConnector implements Connector {
     /** Standard Webhooks verification with the integration's {@code secret}; unsigned requests are never accepted. */
     @Override
     public WebhookVerdict verifyWebhook(ConnectorContext context, InboundWebhook webhook) {
-        String secret = context.webhookSecret() == null ? null : context.webhookSecret().get("secret");
+        String secret = context.webhookSecret().get("secret");
         if (secret == null || secret.isBlank()) {
             return WebhookVerdict.rejected("no signing secret configured");
         }
@@ -232,7 +226,7 @@ public class WebhookConnector implements Connector {
      */
     @Override
     public List<InboundRecord> parseWebhook(ConnectorContext context, InboundWebhook webhook) {
-        return new InboundPayload(json, context.definition().options()).parse(webhook.body(), signedBy(webhook));
+        return new InboundPayload(json, context.options()).parse(webhook.body(), signedBy(webhook));
     }
 
     /** The end of the second in the webhook's signed timestamp; null when it has none (it was then never verified). */
@@ -245,11 +239,6 @@ public class WebhookConnector implements Connector {
         }
     }
 
-    @Override
-    public ErrorClassifier errorClassifier() {
-        return errorClassifier;
-    }
-
     private PreparedCall call(ConnectorContext context, String method, String url, String body) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (body != null) {
@@ -260,9 +249,8 @@ public class WebhookConnector implements Connector {
             headers.putAll(endpoint.headers());
         }
         // Auth and signature last: a definition's extra headers must not replace them.
-        IntegrationDefinition.Auth auth = context.definition().auth();
-        headers.putAll(AuthHeaders.of(auth == null ? null : auth.type(), context.credential()));
-        String secret = context.webhookSecret() == null ? null : context.webhookSecret().get("secret");
+        headers.putAll(AuthHeaders.of(context.authType(), context.credential()));
+        String secret = context.webhookSecret().get("secret");
         if (secret != null && !secret.isBlank()) {
             headers.putAll(StandardWebhooks.fromSecret(secret).signedHeaders(clock.instant(), body == null ? "" : body));
         }
@@ -270,7 +258,7 @@ public class WebhookConnector implements Connector {
     }
 
     private static Endpoint endpoint(ConnectorContext context) {
-        Endpoint endpoint = context.definition().endpoint();
+        Endpoint endpoint = context.endpoint();
         if (endpoint == null || endpoint.baseUrl() == null || endpoint.baseUrl().isBlank()) {
             throw new IllegalArgumentException("the webhook platform needs endpoint.baseUrl");
         }

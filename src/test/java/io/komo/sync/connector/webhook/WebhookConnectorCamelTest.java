@@ -1,7 +1,11 @@
 package io.komo.sync.connector.webhook;
 
+import io.komo.sync.errors.ErrorClassifier;
+import io.komo.sync.runtime.ConnectorContexts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -73,18 +77,18 @@ class WebhookConnectorCamelTest {
         assertThat(serverError).singleElement().satisfies(r -> assertThat(r.retryable()).isTrue());
         List<RecordResult> throttled = results(context);
         assertThat(throttled).singleElement().satisfies(r -> assertThat(r.error()).contains("429"));
-        assertThat(connector.errorClassifier().classify(lastOutcome).retryAfter()).hasSeconds(3);
+        assertThat(ErrorClassifier.generic(Clock.systemUTC()).classify(lastOutcome).retryAfter()).hasSeconds(3);
         assertThat(results(context)).singleElement()
                 .satisfies(r -> assertThat(r.retryable()).isFalse())
                 .satisfies(r -> assertThat(r.error()).contains("email rejected"));
         assertThat(receiver.received()).hasSize(3);
     }
 
-    private io.komo.sync.delivery.HttpOutcome lastOutcome;
+    private io.komo.sync.connector.spi.CallOutcome lastOutcome;
 
     private List<RecordResult> results(ConnectorContext context) {
         CallOutcome outcome = send(connector.upsert(context, List.of(WebhookConnectorTest.ann())));
-        lastOutcome = outcome.asHttpOutcome();
+        lastOutcome = outcome;
         return connector.upsertResults(context, List.of(WebhookConnectorTest.ann()), outcome);
     }
 
@@ -93,7 +97,7 @@ class WebhookConnectorCamelTest {
         IntegrationDefinition definition = new IntegrationDefinition("e2e-hook", "webhook", null, null, null, null,
                 null, null, endpoint, new Auth("bearer", "cred-e2e", "secret-e2e"), null, null, null, null, null, null,
                 null, null);
-        return new ConnectorContext(definition, Map.of("token", "end-to-end-token"), Map.of("secret", SECRET));
+        return ConnectorContexts.of(definition, Map.of("token", "end-to-end-token"), Map.of("secret", SECRET));
     }
 
     /** Sends as the engine does: call headers as message headers, method and no-throw as endpoint options. */

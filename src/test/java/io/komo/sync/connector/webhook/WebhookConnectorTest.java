@@ -1,5 +1,7 @@
 package io.komo.sync.connector.webhook;
 
+import io.komo.sync.runtime.ConnectorContexts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -66,10 +68,10 @@ class WebhookConnectorTest {
     @Test
     void largerBatchSizeAlwaysSendsAnArray() throws Exception {
         IntegrationDefinition twoPerCall = definition(endpoint(null), null, 50);
-        JsonNode two = json.readTree(connector.upsert(new ConnectorContext(twoPerCall, null, null), List.of(ann(), bob())).body());
+        JsonNode two = json.readTree(connector.upsert(ConnectorContexts.of(twoPerCall, null, null), List.of(ann(), bob())).body());
         assertThat(two.isArray()).isTrue();
         assertThat(two.get(1).get("email").asText()).isEqualTo("bob@example.com");
-        JsonNode lastBatch = json.readTree(connector.upsert(new ConnectorContext(twoPerCall, null, null), List.of(ann())).body());
+        JsonNode lastBatch = json.readTree(connector.upsert(ConnectorContexts.of(twoPerCall, null, null), List.of(ann())).body());
         assertThat(lastBatch.isArray()).as("a receiver of batches sees one shape").isTrue();
     }
 
@@ -105,7 +107,7 @@ class WebhookConnectorTest {
     @Test
     void templateRendersAnArrayForBatches() throws Exception {
         IntegrationDefinition batched = definition(endpoint("{\"e\":${email}}"), null, 10);
-        JsonNode body = json.readTree(connector.upsert(new ConnectorContext(batched, null, null), List.of(ann(), bob())).body());
+        JsonNode body = json.readTree(connector.upsert(ConnectorContexts.of(batched, null, null), List.of(ann(), bob())).body());
         assertThat(body.toString()).isEqualTo("[{\"e\":\"ann@example.com\"},{\"e\":\"bob@example.com\"}]");
     }
 
@@ -303,7 +305,7 @@ class WebhookConnectorTest {
         IntegrationDefinition custom = new IntegrationDefinition("in-1", "webhook", null, null, null, null, null, null,
                 endpoint(null), null, null, null, null, null, null, null, null,
                 Map.of("idField", "uid", "changedAtField", "modified", "deletedField", "gone"));
-        List<InboundRecord> records = connector.parseWebhook(new ConnectorContext(custom, null, null), inbound(Map.of(),
+        List<InboundRecord> records = connector.parseWebhook(ConnectorContexts.of(custom, null, null), inbound(Map.of(),
                 "{\"uid\":\"u7\",\"id\":\"kept\",\"modified\":\"2026-02-01T10:00:00Z\",\"gone\":true}"));
         assertThat(records.get(0).externalId()).isEqualTo("u7");
         assertThat(records.get(0).fields()).containsEntry("id", "kept").doesNotContainKey("uid");
@@ -342,7 +344,7 @@ class WebhookConnectorTest {
 
     static ConnectorContext context(Endpoint endpoint, String authType, Map<String, String> credential,
             Map<String, String> webhookSecret) {
-        return new ConnectorContext(definition(endpoint, authType, null), credential, webhookSecret);
+        return ConnectorContexts.of(definition(endpoint, authType, null), credential, webhookSecret);
     }
 
     static OutboundRecord ann() {

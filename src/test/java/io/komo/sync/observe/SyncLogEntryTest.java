@@ -1,4 +1,5 @@
-package io.komo.sync.state;
+package io.komo.sync.observe;
+
 
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.komo.sync.observe.SyncLogEntry;
 import io.komo.sync.merge.ConflictPolicy;
 import io.komo.sync.merge.ConflictRule;
 import io.komo.sync.merge.MergeResolver;
@@ -17,7 +17,7 @@ import io.komo.sync.merge.Side;
 import io.komo.sync.merge.SideSnapshot;
 import org.junit.jupiter.api.Test;
 
-class SyncRecorderTest {
+class SyncLogEntryTest {
 
     private static final Instant EARLY = Instant.parse("2026-11-28T10:00:00Z");
     private static final Instant LATE = EARLY.plusSeconds(60);
@@ -30,7 +30,7 @@ class SyncRecorderTest {
                 SideSnapshot.at(LATE, Map.of("first_name", "Annie", "last_name", "Leigh", "tier", "SILVER", "city", "Oslo")),
                 ConflictPolicy.of(ConflictRule.TWO_WAY, Side.KOMO).withField("last_name", ConflictRule.PREFER_KOMO));
 
-        List<SyncLogEntry> logged = SyncRecorder.conflictEntries("crm", UUID.randomUUID(), "ext-1", merge.decisions());
+        List<SyncLogEntry> logged = SyncLogEntry.conflicts("crm", UUID.randomUUID(), "ext-1", merge.decisions());
 
         assertThat(logged).extracting(SyncLogEntry::field).containsExactlyInAnyOrder("first_name", "last_name");
         assertThat(logged).allSatisfy(entry -> assertThat(entry.type()).isEqualTo(SyncLogEntry.Type.CONFLICT));

@@ -1,4 +1,4 @@
-package io.komo.sync.deadletter;
+package io.komo.sync.errors;
 
 import java.time.Instant;
 import java.util.UUID;

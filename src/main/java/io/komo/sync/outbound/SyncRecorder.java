@@ -1,6 +1,8 @@
-package io.komo.sync.state;
+package io.komo.sync.outbound;
 
-import io.komo.sync.outbound.OutboundPlan;
+import io.komo.sync.state.SyncState;
+import io.komo.sync.state.SyncStateStore;
+
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,10 +75,10 @@ public class SyncRecorder {
                 Object old = planned.oldBase().get(field);
                 if (!Objects.equals(old, value)) {
                     entries.add(SyncLogEntry.fieldChanged(integration.id(), "field.sent", planned.contactId(),
-                            delivered.externalId(), field, text(old), text(value)).at(now));
+                            delivered.externalId(), field, SyncLogEntry.text(old), SyncLogEntry.text(value)).at(now));
                 }
             });
-            entries.addAll(conflictEntries(integration.id(), planned.contactId(), delivered.externalId(), planned.decisions()));
+            entries.addAll(SyncLogEntry.conflicts(integration.id(), planned.contactId(), delivered.externalId(), planned.decisions()));
         }
         plan.deadLetters().forEach(letter -> entries.add(SyncLogEntry.error(integration.id(), "contact." + letter.stage(),
                 letter.contactId(), null, letter.error()).at(now)));
@@ -93,20 +95,6 @@ public class SyncRecorder {
         Map<String, Instant> times = new HashMap<>();
         sent.forEach(field -> times.put(field, delivered.sentAt()));
         return times;
-    }
-
-    /** Every decision the merge took on a conflict (both sides changed, to different values), for the conflict log. */
-    public static List<SyncLogEntry> conflictEntries(String integrationId, UUID contactId, String externalId,
-            List<MergeDecision> decisions) {
-        return decisions.stream().filter(MergeDecision::conflict)
-                .map(d -> SyncLogEntry.conflict(integrationId,
-                        d.outcome() == MergeOutcome.PARKED ? "conflict.parked" : "conflict.decided", contactId, externalId,
-                        d.field(), text(d.oldValue()), text(d.newValue()), "rule " + d.rule().wireName() + ": " + d.reason()))
-                .toList();
-    }
-
-    public static String text(Object value) {
-        return value == null ? null : value.toString();
     }
 
     void recordHealth(CompiledIntegration integration, int failed, int succeeded) {
