@@ -22,6 +22,7 @@ public final class CamelNames {
     public static final String INBOUND_PROCESS_TEMPLATE = "komo-inbound-process";
     public static final String INBOUND_AGGREGATE_TEMPLATE = "komo-inbound-aggregate";
     public static final String SCHEDULE_TEMPLATE = "komo-schedule";
+    public static final String DEAD_LETTER_TEMPLATE = "komo-dead-letter";
     public static final String EMBEDDED_FEED_TEMPLATE = "komo-embedded-feed";
     public static final String KAFKA_FEED_TEMPLATE = "komo-kafka-feed";
 
@@ -61,6 +62,11 @@ public final class CamelNames {
     /** The endpoint the change feed, runs, test syncs and replays send an integration's outbound batches to. */
     public static String outboundEndpoint(String integrationId) {
         return "direct:" + routeId(integrationId, OUTBOUND);
+    }
+
+    /** The endpoint the stages send an integration's dead letters to. */
+    public static String deadLetterEndpoint(String integrationId) {
+        return "direct:" + routeId(integrationId, DEAD_LETTER);
     }
 
     private CamelNames() {

@@ -1,5 +1,7 @@
 package io.komo.sync.errors;
 
+import jakarta.inject.Named;
+
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,6 +29,7 @@ import jakarta.inject.Inject;
  * settled (replayed, discarded) through {@code /api/dead-letters}.
  */
 @ApplicationScoped
+@Named("deadLetterStore")
 public class DeadLetterStore {
 
     private static final String COLUMNS = "id, integration_id, stage, route_id, contact_id, payload::text, "

@@ -1,5 +1,11 @@
 package io.komo.sync.feed;
 
+import jakarta.inject.Named;
+
+import io.komo.sync.errors.Backoffs;
+import java.time.Clock;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+
 import io.komo.sync.camel.CamelNames;
 
 import io.komo.sync.errors.ChangeFeedDeliveryException;
@@ -37,6 +43,7 @@ import org.jboss.logging.Logger;
  * several replicas exactly one delivers a consumer's batch.
  */
 @ApplicationScoped
+@Named("embeddedChangeFeed")
 public class EmbeddedChangeFeed {
 
     /**
@@ -49,11 +56,7 @@ public class EmbeddedChangeFeed {
     private static final Logger LOG = Logger.getLogger(EmbeddedChangeFeed.class);
 
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
-    private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
-
-    /** A consumer whose last batch failed waits until {@code until} before it is offered the batch again. */
-    private record Backoff(int attempts, Instant until) {
-    }
+    private final Backoffs backoffs = new Backoffs(Clock.systemUTC());
 
     @Inject
     DataSource dataSource;
@@ -88,7 +91,7 @@ public class EmbeddedChangeFeed {
 
     public void unsubscribe(String consumer) {
         Subscription removed = subscriptions.remove(consumer);
-        backoffs.remove(consumer);
+        backoffs.clear(consumer);
         if (removed != null) {
             removeRoute(removed.routeId());
         }
@@ -100,15 +103,9 @@ public class EmbeddedChangeFeed {
      */
     private void addRoute(Subscription subscription) {
         try {
-            camel.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("timer:" + subscription.routeId() + "?delay=0&period=" + config.pollInterval())
-                            .routeId(subscription.routeId())
-                            .bean(EmbeddedChangeFeed.this, "relay(" + quote(subscription.consumer()) + ")")
-                            .id(subscription.routeId() + ".deliver-batch");
-                }
-            });
+            TemplatedRouteBuilder.builder(camel, CamelNames.EMBEDDED_FEED_TEMPLATE).routeId(subscription.routeId())
+                    .parameter("routeId", subscription.routeId()).parameter("consumer", subscription.consumer())
+                    .parameter("period", Long.toString(config.pollInterval())).add();
             if (camel.isStarted() && !camel.getRouteController().getRouteStatus(subscription.routeId()).isStarted()) {
                 camel.getRouteController().startRoute(subscription.routeId());
             }
@@ -128,10 +125,6 @@ public class EmbeddedChangeFeed {
         }
     }
 
-    private static String quote(String text) {
-        return "'" + text.replace("'", "") + "'";
-    }
-
     /**
      * Delivers the consumer's next batch unless it is backing off or background work holds all the connections
      * it may ({@link BackgroundConnections}); the number of events delivered. Called by its feed route.
@@ -141,8 +134,7 @@ public class EmbeddedChangeFeed {
         if (subscription == null) {
             return 0;
         }
-        Backoff backoff = backoffs.get(consumer);
-        if (backoff != null && Instant.now().isBefore(backoff.until())) {
+        if (backoffs.isWaiting(consumer)) {
             return 0;
         }
         Optional<BackgroundConnections.Lease> lease = connections.tryLease();
@@ -150,15 +142,14 @@ public class EmbeddedChangeFeed {
             return 0; // every connection background work may hold waits on a platform: a later poll delivers
         }
         try (BackgroundConnections.Lease held = lease.get()) {
-            int delivered = QuarkusTransaction.requiringNew().call(() -> deliverBatch(subscription, backoff));
-            backoffs.remove(consumer);
+            int attempt = backoffs.nextAttempt(consumer);
+            int delivered = QuarkusTransaction.requiringNew().call(() -> deliverBatch(subscription, attempt));
+            backoffs.clear(consumer);
             return delivered;
         } catch (ChangeFeedDeliveryException e) {
-            int attempts = backoff == null ? 1 : backoff.attempts() + 1;
-            Duration delay = e.retryAfter() != null ? e.retryAfter()
-                    : Duration.ofMillis(Math.min(60_000, 100L << Math.min(attempts, 10)));
-            backoffs.put(consumer, new Backoff(attempts, Instant.now().plus(delay)));
-            LOG.warnf("Consumer %s failed on a batch (attempt %d), retrying in %s: %s", consumer, attempts, delay,
+            int attempt = backoffs.nextAttempt(consumer);
+            Duration delay = backoffs.failed(consumer, e);
+            LOG.warnf("Consumer %s failed on a batch (attempt %d), retrying in %s: %s", consumer, attempt, delay,
                     e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
             return 0;
         }
@@ -166,10 +157,10 @@ public class EmbeddedChangeFeed {
 
     /**
      * Delivers the next batch as one message (a {@code List<ChangeEvent>}) and moves the cursor past it
-     * in the same transaction. The attempt number travels in {@link FeedHeaders#ATTEMPT} so a consumer
+     * in the same transaction. The attempt number travels in {@link CamelNames.Feed#ATTEMPT} so a consumer
      * can stop retrying a batch that keeps failing and dead-letter it instead.
      */
-    private int deliverBatch(Subscription subscription, Backoff backoff) throws SQLException {
+    private int deliverBatch(Subscription subscription, int attempt) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             Long position = lockCursor(connection, subscription);
             if (position == null) {
@@ -179,7 +170,6 @@ public class EmbeddedChangeFeed {
             if (events.isEmpty()) {
                 return 0;
             }
-            int attempt = backoff == null ? 1 : backoff.attempts() + 1;
             Exchange result = producer.send(subscription.endpointUri(), exchange -> {
                 exchange.getMessage().setBody(events);
                 exchange.getMessage().setHeader(CamelNames.Feed.ATTEMPT, attempt);

@@ -1,5 +1,11 @@
 package io.komo.sync.feed;
 
+import jakarta.inject.Named;
+
+import io.komo.sync.errors.Backoffs;
+import java.time.Clock;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+
 import io.komo.sync.camel.CamelNames;
 
 import io.komo.sync.errors.ChangeFeedDeliveryException;
@@ -60,6 +66,7 @@ import org.jboss.logging.Logger;
  * pause longer than that restarts the integration from the newest change.
  */
 @ApplicationScoped
+@Named("kafkaFeedSubscriptions")
 public class KafkaFeedSubscriptions {
 
     private static final Logger LOG = Logger.getLogger(KafkaFeedSubscriptions.class);
@@ -68,12 +75,8 @@ public class KafkaFeedSubscriptions {
     static final Duration MAX_SLEEP = Duration.ofSeconds(5);
     private static final int ADMIN_TIMEOUT_MS = 10_000;
 
-    /** Failed attempts of the current batch and when it may be tried again, per consumer. */
-    private record Backoff(int attempts, Instant until) {
-    }
-
     private final Map<String, EmbeddedChangeFeed.Subscription> subscriptions = new ConcurrentHashMap<>();
-    private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
+    private final Backoffs backoffs = new Backoffs(Clock.systemUTC());
 
     @Inject
     CamelContext camel;
@@ -107,24 +110,12 @@ public class KafkaFeedSubscriptions {
         if (previous != null) {
             removeRoute(previous.routeId());
         }
-        backoffs.remove(subscription.consumer());
+        backoffs.clear(subscription.consumer());
         try {
-            camel.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    // breakOnFirstError: a failed batch is not skipped but read again from the committed offsets.
-                    from("kafka:{{komo.feed.kafka.topic}}?groupId=" + groupId
-                            + "&autoOffsetReset=latest&autoCommitEnable=false&allowManualCommit=true"
-                            + "&breakOnFirstError=true&batching=true&maxPollRecords=" + config.batchSize()
-                            + "&pollTimeoutMs=" + Math.max(100, config.pollInterval()))
-                            .routeId(subscription.routeId())
-                            // The failure is logged once by deliver(); the exception must stay on the
-                            // exchange for camel-kafka to see it and read the batch again.
-                            .errorHandler(noErrorHandler())
-                            .process(exchange -> deliver(subscription.consumer(), exchange))
-                            .id(subscription.routeId() + ".deliver-batch");
-                }
-            });
+            TemplatedRouteBuilder.builder(camel, CamelNames.KAFKA_FEED_TEMPLATE).routeId(subscription.routeId())
+                    .parameter("routeId", subscription.routeId()).parameter("consumer", subscription.consumer()).parameter("groupId", groupId)
+                    .parameter("batchSize", Integer.toString(config.batchSize()))
+                    .parameter("pollTimeoutMs", Long.toString(Math.max(100, config.pollInterval()))).add();
             if (camel.isStarted() && !camel.getRouteController().getRouteStatus(subscription.routeId()).isStarted()) {
                 camel.getRouteController().startRoute(subscription.routeId());
             }
@@ -136,7 +127,7 @@ public class KafkaFeedSubscriptions {
     /** Stops the consumer's route; its group's committed offsets stay, so a later subscribe resumes. */
     public void unsubscribe(String consumer) {
         EmbeddedChangeFeed.Subscription removed = subscriptions.remove(consumer);
-        backoffs.remove(consumer);
+        backoffs.clear(consumer);
         if (removed != null) {
             removeRoute(removed.routeId());
         }
@@ -158,24 +149,23 @@ public class KafkaFeedSubscriptions {
      * to the consumer's endpoint as a {@code List<ChangeEvent>} in a new transaction, then commits the
      * offsets. Runs on the Kafka consumer thread, which is the only thread allowed to commit.
      */
-    void deliver(String consumer, Exchange batch) throws InterruptedException {
+    public void deliver(String consumer, Exchange batch) throws InterruptedException {
         EmbeddedChangeFeed.Subscription subscription = subscriptions.get(consumer);
         List<?> records = batch.getMessage().getBody(List.class);
         if (subscription == null || records == null || records.isEmpty()) {
             return;
         }
         List<Exchange> exchanges = records.stream().map(Exchange.class::cast).toList();
-        Backoff backoff = backoffs.get(consumer);
-        if (backoff != null && Instant.now().isBefore(backoff.until())) {
+        Duration left = backoffs.waitLeft(consumer);
+        if (!left.isZero()) {
             // Still backing off (a long Retry-After): wait a little, then hand the batch back unsent.
-            Duration left = Duration.between(Instant.now(), backoff.until());
             Thread.sleep(Math.min(left.toMillis(), MAX_SLEEP.toMillis()));
-            if (Instant.now().isBefore(backoff.until())) {
-                throw new IllegalStateException("Consumer " + consumer + " is backing off until " + backoff.until());
+            if (backoffs.isWaiting(consumer)) {
+                throw new IllegalStateException("Consumer " + consumer + " is backing off for " + backoffs.waitLeft(consumer));
             }
         }
         List<ChangeEvent> events = exchanges.stream().map(KafkaFeedSubscriptions::toEvent).toList();
-        int attempt = backoff == null ? 1 : backoff.attempts() + 1;
+        int attempt = backoffs.nextAttempt(consumer);
         Optional<BackgroundConnections.Lease> lease = connections.lease(MAX_SLEEP);
         if (lease.isEmpty()) {
             // Every connection background work may hold waits on a platform; the offsets stay where they are.
@@ -197,15 +187,13 @@ public class KafkaFeedSubscriptions {
                 }
             });
         } catch (ChangeFeedDeliveryException e) {
-            Duration delay = e.retryAfter() != null ? e.retryAfter()
-                    : Duration.ofMillis(Math.min(60_000, 100L << Math.min(attempt, 10)));
-            backoffs.put(consumer, new Backoff(attempt, Instant.now().plus(delay)));
+            Duration delay = backoffs.failed(consumer, e);
             LOG.warnf("Consumer %s failed on a batch from Kafka (attempt %d), retrying in %s: %s", consumer, attempt,
                     delay, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
             Thread.sleep(Math.min(delay.toMillis(), MAX_SLEEP.toMillis()));
             throw e; // breakOnFirstError: the consumer reconnects at the committed offsets and reads the batch again
         }
-        backoffs.remove(consumer);
+        backoffs.clear(consumer);
         commit(exchanges);
     }
 
@@ -223,7 +211,7 @@ public class KafkaFeedSubscriptions {
         lastPerPartition.values().forEach(KafkaManualCommit::commit);
     }
 
-    /** A record as the feed's event: the payload is the value, the rest comes from the {@link FeedHeaders}. */
+    /** A record as the feed's event: the payload is the value, the rest comes from the {@link CamelNames.Feed} headers. */
     static ChangeEvent toEvent(Exchange record) {
         String changed = header(record, CamelNames.Feed.CHANGED_FIELDS);
         return new ChangeEvent(Long.parseLong(header(record, CamelNames.Feed.SEQ)),

@@ -1,5 +1,7 @@
 package io.komo.sync.inbound;
 
+import io.komo.sync.observe.SyncFailedEvents;
+
 import io.komo.sync.camel.CamelNames;
 
 import io.komo.sync.conflict.ConflictQueue;
@@ -38,7 +40,7 @@ import io.komo.sync.contact.ContactService;
 import io.komo.sync.contact.ContactView;
 import io.komo.sync.contact.Outbox;
 import io.komo.sync.errors.DeadLetter;
-import io.komo.sync.errors.DeadLetterStore;
+import io.komo.sync.errors.DeadLetterChannel;
 import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.definition.IntegrationDefinition;
 import io.komo.sync.runtime.RunningIntegrations;
@@ -76,14 +78,18 @@ public class InboundStages {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
     private static final int BATCH = 100;
-    static final int MAX_APPLY_ATTEMPTS = 5;
 
     private final MergeResolver resolver = new MergeResolver();
     private final DedupMerger dedup = new DedupMerger();
-    private final GroupApplyFailures applyFailures = new GroupApplyFailures(MAX_APPLY_ATTEMPTS);
 
     @Inject
     RunningIntegrations integrations;
+
+    @Inject
+    GroupApplyFailures applyFailures;
+
+    @Inject
+    SyncFailedEvents failedEvents;
 
     @Inject
     DataSource dataSource;
@@ -98,7 +104,7 @@ public class InboundStages {
     SyncStateStore states;
 
     @Inject
-    DeadLetterStore deadLetters;
+    DeadLetterChannel deadLetters;
 
     @Inject
     ConflictQueue conflicts;
@@ -172,7 +178,7 @@ public class InboundStages {
     /**
      * Applies one completed group of the aggregator to Komo and deletes it from the repository, in one transaction:
      * the route's, or a new one when Camel's recover task resubmits a group. A group already deleted was applied
-     * before and is skipped, so a group is never applied twice. A group that failed {@link #MAX_APPLY_ATTEMPTS} times
+     * before and is skipped, so a group is never applied twice. A group that failed {@link GroupApplyFailures#MAX_ATTEMPTS} times
      * is dead-lettered instead of applied, so that it does not hold the integration's later changes back.
      */
     public void applyPending(@Header(CamelNames.INTEGRATION) String integrationId, @Body PendingChange change,
@@ -190,15 +196,18 @@ public class InboundStages {
                 deadLetters.add(List.of(new DeadLetter(integrationId, "apply", integrationId + ".inbound-process", null,
                         jsonString(change.record()), "ApplyFailed", givenUp.get().lastError(), givenUp.get().attempts())));
                 applyFailures.forget(groupId);
+                failedEvents.batchEnded(integrationId, 1, 0,
+                        "An inbound change could not be applied; see the dead letters");
                 return null;
             }
             try {
                 apply(integrations.find(integrationId).orElseThrow(), change.record(), change.fieldChangedAt(), true);
             } catch (RuntimeException e) {
-                applyFailures.failed(groupId, e);
+                applyFailures.failed(integrationId, groupId, e);
                 throw e;
             }
             applyFailures.forget(groupId);
+            failedEvents.batchEnded(integrationId, 0, 1, null);
             return null;
         });
     }

@@ -1,5 +1,7 @@
 package io.komo.sync.integration;
 
+import static io.komo.sync.camel.CamelNames.DEAD_LETTER;
+import static io.komo.sync.camel.CamelNames.DEAD_LETTER_TEMPLATE;
 import static io.komo.sync.camel.CamelNames.INBOUND_AGGREGATE;
 import static io.komo.sync.camel.CamelNames.INBOUND_AGGREGATE_TEMPLATE;
 import static io.komo.sync.camel.CamelNames.INBOUND_PROCESS;
@@ -52,9 +54,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Runs integrations as Camel routes made from the templates in {@code routes/templates/}: an
- * outbound route for integrations that send, an inbound webhook and an inbound processing route for
- * those that receive. A route an engineer wrote in {@code routes/integrations/} under the same id
+ * Runs integrations as Camel routes made from the templates in {@code routes/templates/}: a dead-letter route for
+ * every integration, an outbound route for integrations that send, an inbound webhook and an inbound processing
+ * route for those that receive. A route an engineer wrote in {@code routes/integrations/} under the same id
  * (<code>&lt;integration-id&gt;.&lt;stage&gt;</code>) is used instead of the template.
  *
  * <p>Only an active integration takes Komo changes from the feed. Pausing drops the subscription but
@@ -138,6 +140,7 @@ public class IntegrationRouteLifecycle implements IntegrationRuntime {
         running.put(compiled);
         IntegrationDefinition.Direction direction = definition.directionOrDefault();
         try {
+            ensureRoute(id, DEAD_LETTER, DEAD_LETTER_TEMPLATE, true);
             ensureRoute(id, OUTBOUND, OUTBOUND_TEMPLATE, direction.sendsToExternal());
             ensureRoute(id, INBOUND_WEBHOOK, INBOUND_WEBHOOK_TEMPLATE, direction.receivesFromExternal());
             ensureAggregationRepository(id, direction.receivesFromExternal());
@@ -163,7 +166,7 @@ public class IntegrationRouteLifecycle implements IntegrationRuntime {
     public synchronized void remove(String integrationId) {
         unsubscribe(integrationId);
         running.remove(integrationId);
-        for (String stage : new String[] { OUTBOUND, INBOUND_WEBHOOK, INBOUND_PROCESS, INBOUND_AGGREGATE, SCHEDULE }) {
+        for (String stage : new String[] { OUTBOUND, INBOUND_WEBHOOK, INBOUND_PROCESS, INBOUND_AGGREGATE, SCHEDULE, DEAD_LETTER }) {
             removeTemplated(CamelNames.routeId(integrationId, stage));
         }
         ensureAggregationRepository(integrationId, false);

@@ -1,5 +1,7 @@
 package io.komo.sync.outbound;
 
+import io.komo.sync.observe.SyncFailedEvents;
+
 import io.komo.sync.state.SyncState;
 import io.komo.sync.state.SyncStateStore;
 
@@ -14,10 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import io.komo.sync.errors.DeadLetterStore;
-import io.komo.sync.errors.FailureStates;
-import io.komo.sync.subscription.WebhookEventTypes;
-import io.komo.sync.subscription.WebhookEvents;
+import io.komo.sync.errors.DeadLetterChannel;
 import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.observe.SyncLog;
 import io.komo.sync.observe.SyncLogEntry;
@@ -42,16 +41,13 @@ public class SyncRecorder {
     SyncStateStore states;
 
     @Inject
-    DeadLetterStore deadLetters;
+    DeadLetterChannel deadLetters;
 
     @Inject
     SyncLog log;
 
     @Inject
-    WebhookEvents webhookEvents;
-
-    @Inject
-    FailureStates failures;
+    SyncFailedEvents failedEvents;
 
     public void recordOutbound(CompiledIntegration integration, OutboundPlan plan) {
         Instant now = Instant.now();
@@ -83,7 +79,8 @@ public class SyncRecorder {
         plan.deadLetters().forEach(letter -> entries.add(SyncLogEntry.error(integration.id(), "contact." + letter.stage(),
                 letter.contactId(), null, letter.error()).at(now)));
         log.append(entries);
-        recordHealth(integration, plan.deadLetters().size(), plan.delivered().size());
+        failedEvents.batchEnded(integration.id(), plan.deadLetters().size(), plan.delivered().size(),
+                plan.deadLetters().size() + " records could not be delivered; see the dead letters");
     }
 
     /** Each field the delivered record carried was written to the platform by the call that started at its sentAt. */
@@ -96,17 +93,4 @@ public class SyncRecorder {
         sent.forEach(field -> times.put(field, delivered.sentAt()));
         return times;
     }
-
-    void recordHealth(CompiledIntegration integration, int failed, int succeeded) {
-        if (failed > 0 && failures.recordFailure(integration.id())) {
-            LOG.warnf("sync.failed: integration %s started failing (%d records dead-lettered)", integration.id(), failed);
-            String detail = failed + " records could not be delivered; see the dead letters";
-            log.append(List.of(SyncLogEntry.error(integration.id(), WebhookEventTypes.SYNC_FAILED, null, null, detail)));
-            webhookEvents.raise(WebhookEventTypes.SYNC_FAILED,
-                    Map.of("integrationId", integration.id(), "failedRecords", failed, "detail", detail));
-        } else if (failed == 0 && succeeded > 0 && failures.recordSuccess(integration.id())) {
-            LOG.infof("Integration %s recovered", integration.id());
-        }
-    }
-
 }

@@ -219,6 +219,9 @@ class WebhookSyncEndToEndTest {
         assertThat(letters.getString("items[0].error")).contains("firstName");
         assertThat(letters.getString("items[0].payload")).contains(refused);
         viewer().queryParam("email", refused).get("/api/contacts").then().body("items.size()", equalTo(0));
+        assertThat(viewer().queryParam("integration", id).queryParam("type", "error").get("/api/logs").jsonPath()
+                .getList("items.operation")).as("the given-up record raised sync.failed, as on the way out")
+                .containsOnlyOnce("sync.failed");
     }
 
     @Test

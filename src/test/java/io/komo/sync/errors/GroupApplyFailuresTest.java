@@ -1,34 +1,70 @@
 package io.komo.sync.errors;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+@QuarkusTest
 class GroupApplyFailuresTest {
 
-    private final GroupApplyFailures failures = new GroupApplyFailures(3);
+    @Inject
+    GroupApplyFailures failures;
+
+    @Inject
+    DataSource dataSource;
 
     @Test
     void aGroupIsGivenUpAfterItsLastAttemptWithTheLastError() {
-        failures.failed("g-1", new IllegalStateException("first"));
-        failures.failed("g-1", new IllegalStateException("second"));
-        assertThat(failures.givenUp("g-1")).as("attempts left").isEmpty();
-        failures.failed("g-1", new IllegalArgumentException("third"));
-        assertThat(failures.givenUp("g-1")).hasValueSatisfying(f -> {
-            assertThat(f.attempts()).isEqualTo(3);
-            assertThat(f.lastError()).isEqualTo("IllegalArgumentException: third");
+        String group = group();
+        for (int i = 1; i < GroupApplyFailures.MAX_ATTEMPTS; i++) {
+            failures.failed("crm", group, new IllegalStateException("attempt " + i));
+        }
+        assertThat(failures.givenUp(group)).as("attempts left").isEmpty();
+        failures.failed("crm", group, new IllegalArgumentException("last"));
+        assertThat(failures.givenUp(group)).hasValueSatisfying(f -> {
+            assertThat(f.attempts()).isEqualTo(GroupApplyFailures.MAX_ATTEMPTS);
+            assertThat(f.lastError()).isEqualTo("IllegalArgumentException: last");
         });
-        assertThat(failures.givenUp("g-2")).as("other groups are not affected").isEmpty();
+        assertThat(failures.givenUp(group())).as("other groups are not affected").isEmpty();
+    }
+
+    @Test
+    void attemptsCountEvenWhenTheFailedTransactionRollsBackAndOutliveTheProcessThatCountedThem() {
+        String group = group();
+        for (int i = 0; i < GroupApplyFailures.MAX_ATTEMPTS; i++) {
+            // The apply that failed counts its failure and throws: its own transaction rolls back.
+            assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+                IllegalStateException failure = new IllegalStateException("boom");
+                failures.failed("crm", group, failure);
+                throw failure;
+            })).hasMessage("boom");
+        }
+        GroupApplyFailures afterRestart = new GroupApplyFailures();
+        afterRestart.dataSource = dataSource;
+        assertThat(afterRestart.givenUp(group)).as("a new process sees the attempts of the one before")
+                .hasValueSatisfying(f -> assertThat(f.attempts()).isEqualTo(GroupApplyFailures.MAX_ATTEMPTS));
     }
 
     @Test
     void aGroupForgottenStartsCountingAfresh() {
-        for (int i = 0; i < 3; i++) {
-            failures.failed("g-1", new IllegalStateException("boom"));
+        String group = group();
+        for (int i = 0; i < GroupApplyFailures.MAX_ATTEMPTS; i++) {
+            failures.failed("crm", group, new IllegalStateException("boom"));
         }
-        failures.forget("g-1");
-        failures.failed("g-1", new IllegalStateException("boom"));
-        assertThat(failures.givenUp("g-1")).isEmpty();
+        QuarkusTransaction.requiringNew().run(() -> failures.forget(group));
+        failures.failed("crm", group, new IllegalStateException("boom"));
+        assertThat(failures.givenUp(group)).isEmpty();
+    }
+
+    private static String group() {
+        return "group-" + UUID.randomUUID();
     }
 }

@@ -2,6 +2,7 @@ package io.komo.sync.observe;
 
 import static io.komo.sync.testing.Api.viewer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.sql.Connection;
@@ -150,15 +151,39 @@ class SyncLogApiTest {
         }
     }
 
+    @Test
+    void processedInboundWebhooksAreDeletedAfterTheRetentionByTheirOwnRoute() throws Exception {
+        Instant old = Instant.now().minus(Duration.ofDays(91));
+        UUID processed = insertDelivery("inbound", "processed", old);
+        UUID received = insertDelivery("inbound", "received", old);
+        UUID recent = insertDelivery("inbound", "processed", Instant.now().minus(Duration.ofDays(89)));
+
+        // The route inbound-webhooks.retention runs every 500 ms in tests.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !deliveryExists(processed));
+
+        assertThat(deliveryExists(received)).as("an old one not yet processed").isTrue();
+        assertThat(deliveryExists(recent)).as("a recent processed one").isTrue();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement delete = c.prepareStatement("DELETE FROM webhook_delivery WHERE id = ANY (?)")) {
+            delete.setArray(1, c.createArrayOf("uuid", new Object[] { received, recent }));
+            delete.executeUpdate();
+        }
+    }
+
     private UUID insertDelivery(String status, Instant at) throws Exception {
+        return insertDelivery("outbound", status, at);
+    }
+
+    private UUID insertDelivery(String direction, String status, Instant at) throws Exception {
         UUID id = UUID.randomUUID();
         try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
                 "INSERT INTO webhook_delivery (id, direction, subscription_id, event_type, payload, status, received_at) "
-                        + "VALUES (?, 'outbound', ?, 'contact.created', '{}', ?, ?)")) {
+                        + "VALUES (?, ?, ?, 'contact.created', '{}', ?, ?)")) {
             insert.setObject(1, id);
-            insert.setObject(2, UUID.randomUUID());
-            insert.setString(3, status);
-            insert.setTimestamp(4, Timestamp.from(at));
+            insert.setString(2, direction);
+            insert.setObject(3, UUID.randomUUID());
+            insert.setString(4, status);
+            insert.setTimestamp(5, Timestamp.from(at));
             insert.executeUpdate();
         }
         return id;
