@@ -12,8 +12,12 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** Throttle signals of the platforms that do not (only) answer 429; see shared/vendor-apis/README.md section 1. */
-public final class PlatformThrottleSignals {
+/**
+ * Throttle signals of platforms that do not (only) answer 429 (shared/vendor-apis/README.md section 1), as their
+ * connectors will declare them through {@code Connector#throttleSignals()}: here they show that the engine's
+ * classifier honours such signals. When a platform's connector lands, its signal moves into that connector's package.
+ */
+final class PlatformThrottleSignals {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
