@@ -112,6 +112,9 @@ public class InboundStages {
     @Inject
     PendingChangeStore pendingChanges;
 
+    @Inject
+    PulledPages pulledPages;
+
     /**
      * Claims the next stored events of an active integration, oldest first, in the caller's transaction: each is
      * parsed into records and marked processed, and the records go on, one pending change each, to the aggregator,
@@ -130,8 +133,9 @@ public class InboundStages {
                 String status = "processed";
                 String error = null;
                 try {
-                    List<InboundRecord> records = integration.connector().parseWebhook(integration.context(),
-                            new InboundWebhook("POST", null, event.headers(), event.body()));
+                    List<InboundRecord> records = event.runId() != null ? pulledPages.records(event.body())
+                            : integration.connector().parseWebhook(integration.context(),
+                                    new InboundWebhook("POST", null, event.headers(), event.body()));
                     for (int i = 0; i < records.size(); i++) {
                         InboundRecord record = records.get(i);
                         changes.add(PendingChange.of(correlationKey(integration, event.id(), i, record), event.id(), record));
@@ -189,6 +193,7 @@ public class InboundStages {
             if (givenUp.isPresent()) {
                 deadLetters.add(List.of(new DeadLetter(integrationId, "apply", integrationId + ".inbound-process", null,
                         jsonString(change.record()), "ApplyFailed", givenUp.get().lastError(), givenUp.get().attempts())));
+                pulledPages.counted(change.eventIds(), false);
                 applyFailures.forget(groupId);
                 return null;
             }
@@ -198,6 +203,7 @@ public class InboundStages {
                 applyFailures.failed(groupId, e);
                 throw e;
             }
+            pulledPages.counted(change.eventIds(), true);
             applyFailures.forget(groupId);
             return null;
         });
@@ -381,12 +387,13 @@ public class InboundStages {
                 : io.komo.sync.contact.EmailAddresses.normalise(email.toString()).map(Contact::findLiveByEmail).orElse(null);
     }
 
-    private record StoredEvent(UUID id, String body, Map<String, List<String>> headers) {
+    /** A stored webhook, or a pulled page when {@code runId} names its pull. */
+    private record StoredEvent(UUID id, String body, Map<String, List<String>> headers, UUID runId) {
     }
 
     private List<StoredEvent> stored(Connection c, String integrationId) throws SQLException {
         try (PreparedStatement read = c.prepareStatement(
-                "SELECT id, payload, headers::text FROM webhook_delivery WHERE direction = 'inbound' "
+                "SELECT id, payload, headers::text, run_id FROM webhook_delivery WHERE direction = 'inbound' "
                         + "AND integration_id = ? AND status = 'received' ORDER BY received_at, id LIMIT ?")) {
             read.setString(1, integrationId);
             read.setInt(2, BATCH);
@@ -394,7 +401,7 @@ public class InboundStages {
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
                     events.add(new StoredEvent(rs.getObject(1, UUID.class), rs.getString(2),
-                            mapper.readValue(rs.getString(3), HEADERS)));
+                            mapper.readValue(rs.getString(3), HEADERS), rs.getObject(4, UUID.class)));
                 }
             }
             return events;
