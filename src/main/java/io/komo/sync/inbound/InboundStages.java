@@ -262,6 +262,11 @@ public class InboundStages {
         Optional<SyncState> state = record.externalId() == null ? Optional.empty()
                 : states.findByExternalId(integration.id(), record.externalId());
         Contact existing = state.map(s -> Contact.findLive(s.contactId())).orElseGet(() -> byEmail(komo.record()));
+        if ((existing != null || !record.deleted()) && !inScope(integration, existing, komo.record(), record.deleted())) {
+            log.append(SyncLogEntry.success(integration.id(), "contact.received.skipped", existing == null ? null : existing.id,
+                    record.externalId()));
+            return;
+        }
         IntegrationDefinition.Mode mode = definition.modeOrDefault();
         Instant now = Instant.now();
         if (record.deleted()) {
@@ -362,6 +367,24 @@ public class InboundStages {
         Map<String, Object> agreed = integration.mapper()
                 .toExternal(mapper.convertValue(ContactView.of(Contact.findLive(existing.id)), MAP)).record();
         states.save(List.of(new SyncState(integration.id(), existing.id, record.externalId(), agreed, now)));
+    }
+
+    /**
+     * Whether the contact, as it would be with the record's mapped values laid over it, is in the integration's scope
+     * ({@code scope.filter}); a deletion is judged on the contact as it is. The values are laid over before the
+     * conflict rules decide, so a record is judged by what it says, even where a rule would keep Komo's value.
+     */
+    private boolean inScope(CompiledIntegration integration, Contact existing, Map<String, Object> komoValues,
+            boolean deleted) {
+        if (integration.filter() == null) {
+            return true;
+        }
+        Map<String, Object> after = existing == null ? new LinkedHashMap<>()
+                : KomoRecords.flatten(mapper.convertValue(ContactView.of(existing), MAP));
+        if (!deleted) {
+            after.putAll(KomoRecords.flatten(komoValues));
+        }
+        return integration.filter().matches(KomoRecords.nest(after));
     }
 
     private static SideSnapshot externalSide(Map<String, Object> incoming, Map<String, Instant> changedAt, Instant now) {

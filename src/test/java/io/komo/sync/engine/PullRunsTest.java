@@ -1,5 +1,6 @@
 package io.komo.sync.engine;
 
+import static io.komo.sync.testing.Api.createContact;
 import static io.komo.sync.testing.Api.operator;
 import static io.komo.sync.testing.Api.uniqueEmail;
 import static io.komo.sync.testing.Api.viewer;
@@ -188,6 +189,27 @@ class PullRunsTest {
         assertThat(runs.getList("items.direction")).containsOnly("inbound");
         assertThat(fixtures.count("SELECT count(*) FROM sync_run WHERE integration_id = ? AND scheduled_for IS NOT NULL",
                 id)).isPositive();
+    }
+
+    @Test
+    void aPlatformRecordOutsideTheScopeIsNotAppliedAndTheLogSaysSo() {
+        String id = integration("inbound", "");
+        String inside = record(id, "1", "In", T);
+        String outside = record(id, "2", "Out", "someone-else", T);
+        // A Komo contact in scope whose platform record leaves the scope: judged as it would be after the change.
+        String leaving = uniqueEmail("leaving");
+        createContact("{\"email\": \"%s\", \"firstName\": \"Lea\", \"lastName\": \"%s\"}".formatted(leaving, scope));
+        platform.changed(id, "3", fields(leaving, "Leah", "moved-away"), T);
+
+        JsonPath run = completed(id, start(id, "{\"type\": \"full\"}"));
+        assertThat(run.getLong("succeeded")).isEqualTo(3);
+        assertThat(contacts(inside, "In")).isEqualTo(1);
+        assertThat(fixtures.count("SELECT count(*) FROM contact WHERE email = ?", outside)).isZero();
+        assertThat(fixtures.count("SELECT count(*) FROM contact WHERE email = ? AND first_name = 'Lea' AND last_name = ?",
+                leaving, scope)).isEqualTo(1);
+        List<String> skipped = viewer().queryParam("integration", id).get("/api/logs").jsonPath()
+                .getList("items.findAll { it.operation == 'contact.received.skipped' }.externalId");
+        assertThat(skipped).containsExactlyInAnyOrder("2", "3");
     }
 
     @Test
