@@ -118,6 +118,9 @@ public class InboundStages {
     @Inject
     PendingChangeStore pendingChanges;
 
+    @Inject
+    PulledPages pulledPages;
+
     /**
      * Claims the next stored events of an active integration, oldest first, in the caller's transaction: each is
      * parsed into records and marked processed, and the records go on, one pending change each, to the aggregator,
@@ -136,8 +139,9 @@ public class InboundStages {
                 String status = "processed";
                 String error = null;
                 try {
-                    List<InboundRecord> records = integration.connector().parseWebhook(integration.context(),
-                            new InboundWebhook("POST", null, event.headers(), event.body()));
+                    List<InboundRecord> records = event.runId() != null ? pulledPages.records(event.body())
+                            : integration.connector().parseWebhook(integration.context(),
+                                    new InboundWebhook("POST", null, event.headers(), event.body()));
                     for (int i = 0; i < records.size(); i++) {
                         InboundRecord record = records.get(i);
                         changes.add(PendingChange.of(correlationKey(integration, event.id(), i, record), event.id(), record));
@@ -195,6 +199,7 @@ public class InboundStages {
             if (givenUp.isPresent()) {
                 deadLetters.add(List.of(new DeadLetter(integrationId, "apply", integrationId + ".inbound-process", null,
                         jsonString(change.record()), "ApplyFailed", givenUp.get().lastError(), givenUp.get().attempts())));
+                pulledPages.counted(change.eventIds(), false);
                 applyFailures.forget(groupId);
                 failedEvents.batchEnded(integrationId, 1, 0,
                         "An inbound change could not be applied; see the dead letters");
@@ -206,6 +211,7 @@ public class InboundStages {
                 applyFailures.failed(integrationId, groupId, e);
                 throw e;
             }
+            pulledPages.counted(change.eventIds(), true);
             applyFailures.forget(groupId);
             failedEvents.batchEnded(integrationId, 0, 1, null);
             return null;
@@ -265,6 +271,11 @@ public class InboundStages {
         Optional<SyncState> state = record.externalId() == null ? Optional.empty()
                 : states.findByExternalId(integration.id(), record.externalId());
         Contact existing = state.map(s -> Contact.findLive(s.contactId())).orElseGet(() -> byEmail(komo.record()));
+        if ((existing != null || !record.deleted()) && !inScope(integration, existing, komo.record(), record.deleted())) {
+            log.append(SyncLogEntry.success(integration.id(), "contact.received.skipped", existing == null ? null : existing.id,
+                    record.externalId()));
+            return;
+        }
         IntegrationDefinition.Mode mode = definition.modeOrDefault();
         Instant now = Instant.now();
         if (record.deleted()) {
@@ -367,6 +378,24 @@ public class InboundStages {
         states.save(List.of(new SyncState(integration.id(), existing.id, record.externalId(), agreed, now)));
     }
 
+    /**
+     * Whether the contact, as it would be with the record's mapped values laid over it, is in the integration's scope
+     * ({@code scope.filter}); a deletion is judged on the contact as it is. The values are laid over before the
+     * conflict rules decide, so a record is judged by what it says, even where a rule would keep Komo's value.
+     */
+    private boolean inScope(CompiledIntegration integration, Contact existing, Map<String, Object> komoValues,
+            boolean deleted) {
+        if (integration.filter() == null) {
+            return true;
+        }
+        Map<String, Object> after = existing == null ? new LinkedHashMap<>()
+                : KomoRecords.flatten(mapper.convertValue(ContactView.of(existing), MAP));
+        if (!deleted) {
+            after.putAll(KomoRecords.flatten(komoValues));
+        }
+        return integration.filter().matches(KomoRecords.nest(after));
+    }
+
     private static SideSnapshot externalSide(Map<String, Object> incoming, Map<String, Instant> changedAt, Instant now) {
         Map<String, Instant> times = new LinkedHashMap<>();
         incoming.keySet().forEach(field -> times.put(field, changedAt.getOrDefault(field, now)));
@@ -390,12 +419,13 @@ public class InboundStages {
                 : io.komo.sync.contact.EmailAddresses.normalise(email.toString()).map(Contact::findLiveByEmail).orElse(null);
     }
 
-    private record StoredEvent(UUID id, String body, Map<String, List<String>> headers) {
+    /** A stored webhook, or a pulled page when {@code runId} names its pull. */
+    private record StoredEvent(UUID id, String body, Map<String, List<String>> headers, UUID runId) {
     }
 
     private List<StoredEvent> stored(Connection c, String integrationId) throws SQLException {
         try (PreparedStatement read = c.prepareStatement(
-                "SELECT id, payload, headers::text FROM webhook_delivery WHERE direction = 'inbound' "
+                "SELECT id, payload, headers::text, run_id FROM webhook_delivery WHERE direction = 'inbound' "
                         + "AND integration_id = ? AND status = 'received' ORDER BY received_at, id LIMIT ?")) {
             read.setString(1, integrationId);
             read.setInt(2, BATCH);
@@ -403,7 +433,7 @@ public class InboundStages {
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
                     events.add(new StoredEvent(rs.getObject(1, UUID.class), rs.getString(2),
-                            mapper.readValue(rs.getString(3), HEADERS)));
+                            mapper.readValue(rs.getString(3), HEADERS), rs.getObject(4, UUID.class)));
                 }
             }
             return events;

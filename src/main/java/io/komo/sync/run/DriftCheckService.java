@@ -200,7 +200,7 @@ public class DriftCheckService {
         do {
             ChangedPage page;
             try {
-                CallOutcome outcome = calls.send(integration.id(), integration.connector().readChangedSince(integration.context(), cursor, PAGE));
+                CallOutcome outcome = calls.send(integration.id(), integration.connector().readChangedSince(integration.context(), null, cursor, PAGE));
                 if (!outcome.isSuccess()) {
                     throw badGateway("the platform answered HTTP " + outcome.status() + " to a read");
                 }

@@ -15,6 +15,7 @@ import io.komo.sync.contact.ChangeEvent;
 import io.komo.sync.subscription.WebhookEventTypes;
 import io.komo.sync.subscription.WebhookEvents;
 import io.komo.sync.camel.CamelNames;
+import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.runtime.RunningIntegrations;
 import io.komo.sync.outbound.OutboundPlan;
 import io.komo.sync.outbound.OutboundStages;
@@ -31,7 +32,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Works through running backfills a batch at a time. Each batch goes through the integration's
+ * Works through running runs a step at a time: a pull's steps are {@link PlatformPulls}'. A backfill goes a batch at a time. Each batch goes through the integration's
  * outbound route in one transaction with the run's checkpoint, so a crash resumes after the last
  * committed batch and every contact is delivered at least once, in the state it had when its page was
  * read (the next page is read, and its batch planned, while the current batch is delivered and recorded:
@@ -70,6 +71,9 @@ public class RunExecutor {
 
     @Inject
     BackgroundConnections connections;
+
+    @Inject
+    PlatformPulls pulls;
 
     @ConfigProperty(name = "komo.runs.batch-size", defaultValue = "1000")
     int batchSize;
@@ -113,7 +117,7 @@ public class RunExecutor {
         return processed;
     }
 
-    /** One batch: the number of contacts looked at, 0 when the run is done or held by another replica. */
+    /** One batch (or pull step): the number of contacts or records looked at, 0 when the run is done, waits or is held by another replica. */
     int step(UUID runId) throws JsonProcessingException {
         List<?> locked = entityManager.createNativeQuery(
                 "SELECT id FROM sync_run WHERE id = ?1 AND status = 'running' FOR UPDATE SKIP LOCKED")
@@ -121,15 +125,24 @@ public class RunExecutor {
         if (locked.isEmpty()) {
             return 0;
         }
-        commitWithoutWaitingForTheDisk();
         SyncRun run = SyncRun.findById(runId);
-        if (integrations.find(run.integrationId).isEmpty()) {
+        Optional<CompiledIntegration> integration = integrations.find(run.integrationId);
+        if (integration.isEmpty()) {
             finish(run, SyncRun.FAILED, "integration " + run.integrationId + " is not running");
             return 0;
         }
         JsonNode params = mapper.readTree(run.params);
         Instant from = instant(params, "from");
         Instant to = instant(params, "to");
+        if (SyncRun.INBOUND.equals(run.direction)) {
+            // A pulled page is data taken from the platform: its commit waits for the disk, as a webhook's does.
+            PlatformPulls.Step pulled = pulls.step(run, integration.get(), from, to);
+            if (pulled.finished()) {
+                finish(run, pulled.error() == null ? SyncRun.COMPLETED : SyncRun.FAILED, pulled.error());
+            }
+            return pulled.read();
+        }
+        commitWithoutWaitingForTheDisk();
         PageReadAhead.ReadPage read = pages.page(runId, new PageReadAhead.PageRequest(
                 run.checkpoint == null ? null : UUID.fromString(run.checkpoint), from, to, batchSize));
         ContactBatches.ChangePage page = read.page();

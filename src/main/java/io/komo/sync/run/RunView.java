@@ -6,9 +6,12 @@ import java.util.UUID;
 
 /**
  * A run as the API shows it, with progress: {@code processed} of {@code total} contacts looked at,
- * {@code percent}, and an {@code eta} from the rate so far (null until there is one).
+ * {@code percent}, and an {@code eta} from the rate so far (null until there is one). For a pull
+ * ({@code direction: inbound}), {@code total} is the records read from the platform (null until its last page is
+ * read) and {@code processed} those the inbound merge took, {@code succeeded} applied and {@code failed} given up.
  */
-public record RunView(UUID id, String integrationId, String type, String status, long processed, long succeeded,
+public record RunView(UUID id, String integrationId, String type, String direction, String status, long processed,
+        long succeeded,
         long failed, Long total, Double percent, Instant eta, Instant startedAt, Instant finishedAt, String error) {
 
     public static RunView of(SyncRun run, Instant now) {
@@ -19,7 +22,7 @@ public record RunView(UUID id, String integrationId, String type, String status,
             long elapsedMs = Duration.between(run.startedAt, now).toMillis();
             eta = now.plusMillis(elapsedMs * (run.total - run.processed) / run.processed);
         }
-        return new RunView(run.id, run.integrationId, run.type, run.status, run.processed, run.succeeded, run.failed,
-                run.total, percent, eta, run.startedAt, run.finishedAt, run.error);
+        return new RunView(run.id, run.integrationId, run.type, run.direction, run.status, run.processed, run.succeeded,
+                run.failed, run.total, percent, eta, run.startedAt, run.finishedAt, run.error);
     }
 }

@@ -3,7 +3,9 @@ package io.komo.sync.run;
 import io.komo.sync.camel.CamelNames;
 
 import java.util.Date;
+import java.util.Optional;
 
+import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.runtime.RunningIntegrations;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
@@ -13,9 +15,10 @@ import org.apache.camel.Header;
 import org.jboss.logging.Logger;
 
 /**
- * Starts the incremental run a schedule fires, unless the integration is not active or a run is still
- * going. The clustered job store fires each schedule on one replica; {@link RunService#startScheduled}
- * still starts a fire time's run only once, should two replicas ever both fire it.
+ * Starts the incremental runs a schedule fires, unless the integration is not active: one that sends Komo's changes
+ * when the integration sends, one that pulls the platform's when it receives and its platform can be read; each
+ * unless a run of its direction is still going. The clustered job store fires each schedule on one replica;
+ * {@link RunService#startScheduled} still starts a fire time's run only once, should two replicas ever both fire it.
  */
 @ApplicationScoped
 @Named("scheduledRuns")
@@ -36,15 +39,23 @@ public class ScheduledRuns {
      */
     @ActivateRequestContext
     public void start(@Header(CamelNames.INTEGRATION) String integrationId, @Header("scheduledFireTime") Date scheduledFireTime) {
-        if (integrations.find(integrationId).filter(i -> i.isActive()).isEmpty()) {
+        Optional<CompiledIntegration> integration = integrations.find(integrationId).filter(CompiledIntegration::isActive);
+        if (integration.isEmpty()) {
             return;
         }
-        if (SyncRun.count("integrationId = ?1 and status = ?2", integrationId, SyncRun.RUNNING) > 0) {
-            LOG.infof("Schedule of %s fired while a run is still going; skipped", integrationId);
+        for (String direction : runs.scheduledDirections(integration.get())) {
+            start(integrationId, scheduledFireTime, direction);
+        }
+    }
+
+    private void start(String integrationId, Date scheduledFireTime, String direction) {
+        if (SyncRun.count("integrationId = ?1 and direction = ?2 and status = ?3", integrationId, direction,
+                SyncRun.RUNNING) > 0) {
+            LOG.infof("Schedule of %s fired while its %s run is still going; skipped", integrationId, direction);
             return;
         }
         try {
-            if (runs.startScheduled(integrationId, scheduledFireTime.toInstant()) == null) {
+            if (runs.startScheduled(integrationId, scheduledFireTime.toInstant(), direction) == null) {
                 LOG.debugf("Schedule of %s at %s was already started by another replica", integrationId, scheduledFireTime);
             }
         } catch (RuntimeException e) {

@@ -12,8 +12,11 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /**
- * A historical sync (backfill). {@code checkpoint} is the id of the last contact whose batch
- * committed: a run resumes after it when the process restarts, so no contact is sent twice.
+ * A historical sync. An outbound run (backfill) sends Komo's contacts: {@code checkpoint} is the id of the last
+ * contact whose batch committed, and a run resumes after it when the process restarts, so no contact is sent twice.
+ * An inbound run (pull) reads the platform's changed records: {@code checkpoint} is the platform's cursor of the next
+ * page and {@code watermark} the newest change time of the pages read, both moved in the transaction that stores a
+ * page for the inbound merge.
  */
 @Entity
 @Table(name = "sync_run")
@@ -22,6 +25,8 @@ public class SyncRun extends PanacheEntityBase {
     public static final String RUNNING = "running";
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";
+    public static final String OUTBOUND = "outbound";
+    public static final String INBOUND = "inbound";
 
     @Id
     public UUID id;
@@ -31,6 +36,9 @@ public class SyncRun extends PanacheEntityBase {
 
     public String type;
 
+    /** {@link #OUTBOUND}: sends Komo's contacts; {@link #INBOUND}: pulls the platform's records. */
+    public String direction;
+
     public String status;
 
     /** The request: from, to, filter (JSON). */
@@ -38,6 +46,9 @@ public class SyncRun extends PanacheEntityBase {
     public String params;
 
     public String checkpoint;
+
+    /** A pull's newest platform change time read so far; the next incremental pull starts from it, less an overlap. */
+    public Instant watermark;
 
     public long processed;
 

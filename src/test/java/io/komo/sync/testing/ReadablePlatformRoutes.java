@@ -25,10 +25,11 @@ public class ReadablePlatformRoutes extends RouteBuilder {
         });
         from(READ).routeId("test.readable-platform-read").process(exchange -> {
             String page = connector.page(exchange.getMessage().getHeader(ReadableTestConnector.INTEGRATION, String.class),
+                    exchange.getMessage().getHeader(ReadableTestConnector.SINCE, String.class),
                     exchange.getMessage().getHeader(ReadableTestConnector.CURSOR, String.class),
                     exchange.getMessage().getHeader(ReadableTestConnector.SIZE, Integer.class));
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-            exchange.getMessage().setBody(page);
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, page == null ? 503 : 200);
+            exchange.getMessage().setBody(page == null ? "{\"error\":\"unavailable\"}" : page);
         });
     }
 }

@@ -1,5 +1,6 @@
 package io.komo.sync.testing;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -107,7 +108,7 @@ public class RecordingTestConnector implements Connector {
     }
 
     @Override
-    public PreparedCall readChangedSince(ConnectorContext context, String cursor, int pageSize) {
+    public PreparedCall readChangedSince(ConnectorContext context, Instant since, String cursor, int pageSize) {
         throw new UnsupportedOperationException("not needed by the tests");
     }
 

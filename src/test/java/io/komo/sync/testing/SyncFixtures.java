@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -14,6 +15,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.komo.sync.camel.CamelNames;
 import io.komo.sync.definition.IntegrationDefinition;
 import io.komo.sync.integration.IntegrationRouteLifecycle;
 import io.komo.sync.definition.IntegrationStatus;
@@ -65,9 +67,11 @@ public class SyncFixtures {
             integrations.apply(mapper.readValue(definition, IntegrationDefinition.class), status);
             // With the supervising route controller a templated route added at run time is left stopped
             // (IntegrationRouteLifecycle does not start it yet); start it as the integration API will have to.
-            String route = id + ".outbound";
-            if (camel.getRoute(route) != null && camel.getRouteController().getRouteStatus(route) != ServiceStatus.Started) {
-                camel.getRouteController().startRoute(route);
+            for (String stage : List.of(CamelNames.OUTBOUND, CamelNames.INBOUND_AGGREGATE, CamelNames.INBOUND_PROCESS)) {
+                String route = CamelNames.routeId(id, stage);
+                if (camel.getRoute(route) != null && camel.getRouteController().getRouteStatus(route) != ServiceStatus.Started) {
+                    camel.getRouteController().startRoute(route);
+                }
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);

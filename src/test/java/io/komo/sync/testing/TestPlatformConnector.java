@@ -1,5 +1,6 @@
 package io.komo.sync.testing;
 
+import java.time.Instant;
 import java.util.List;
 
 import io.komo.sync.connector.spi.CallOutcome;
@@ -62,7 +63,7 @@ public class TestPlatformConnector implements Connector {
     }
 
     @Override
-    public PreparedCall readChangedSince(ConnectorContext context, String cursor, int pageSize) {
+    public PreparedCall readChangedSince(ConnectorContext context, Instant since, String cursor, int pageSize) {
         throw new UnsupportedOperationException("the test platform moves no data");
     }
 

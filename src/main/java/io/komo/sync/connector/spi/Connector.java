@@ -1,5 +1,6 @@
 package io.komo.sync.connector.spi;
 
+import java.time.Instant;
 import java.util.List;
 
 
@@ -40,10 +41,18 @@ public interface Connector {
     /** Deletes (or archives, per the integration's policy) one record. */
     PreparedCall delete(ConnectorContext context, OutboundRecord record);
 
-    /** One page of records changed since {@code cursor} (a platform watermark; null = from the beginning). */
-    PreparedCall readChangedSince(ConnectorContext context, String cursor, int pageSize);
+    /**
+     * One page of the records the platform changed at or after {@code since} (inclusive: the engine asks from a
+     * watermark less an overlap, and a record changed at exactly that instant must not be lost); null = every
+     * record, as a full import and the drift check read. {@code cursor} is null for the first page, then the
+     * {@link ChangedPage#nextCursor()} of the page before, always with the same {@code since}. A record the
+     * platform cannot date comes only in a read without {@code since}. Deleted records come as
+     * {@link InboundRecord#deleted()} where the platform can list them. A connector whose platform has no read API
+     * throws {@link UnsupportedOperationException}; the engine then refuses pulls and drift checks for it.
+     */
+    PreparedCall readChangedSince(ConnectorContext context, Instant since, String cursor, int pageSize);
 
-    /** Reads a page answered to {@link #readChangedSince}. */
+    /** Reads a page answered to {@link #readChangedSince}, with its next cursor and its watermark ({@link ChangedPage}). */
     ChangedPage changedPage(ConnectorContext context, CallOutcome outcome);
 
     /** Checks an inbound webhook's signature, secret or timestamp before anything is stored. */

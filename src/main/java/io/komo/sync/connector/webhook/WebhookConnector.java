@@ -187,7 +187,7 @@ public class WebhookConnector implements Connector {
     }
 
     @Override
-    public PreparedCall readChangedSince(ConnectorContext context, String cursor, int pageSize) {
+    public PreparedCall readChangedSince(ConnectorContext context, Instant since, String cursor, int pageSize) {
         throw noReadApi();
     }
 

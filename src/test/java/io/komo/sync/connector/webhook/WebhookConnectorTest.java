@@ -198,7 +198,7 @@ class WebhookConnectorTest {
     @Test
     void hasNoReadApi() {
         ConnectorContext context = context(endpoint(null), null, null, null);
-        assertThatThrownBy(() -> connector.readChangedSince(context, null, 100))
+        assertThatThrownBy(() -> connector.readChangedSince(context, null, null, 100))
                 .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("/webhooks/");
     }
 
