@@ -1,6 +1,7 @@
 package io.komo.sync.connector.spi;
 
 import java.util.List;
+import java.util.Optional;
 
 
 /**
@@ -39,6 +40,15 @@ public interface Connector {
 
     /** Deletes (or archives, per the integration's policy) one record. */
     PreparedCall delete(ConnectorContext context, OutboundRecord record);
+
+    /**
+     * Sends Komo events as activities on the contacts' platform records, up to {@link ConnectorDefaults#batchSize()}
+     * in as few calls as the platform allows; the call succeeds or fails as a whole. Empty (the default) when the
+     * platform keeps no activities: the engine then skips them and counts them, it does not fail.
+     */
+    default Optional<PreparedCall> activities(ConnectorContext context, List<ActivityRecord> activities) {
+        return Optional.empty();
+    }
 
     /** One page of records changed since {@code cursor} (a platform watermark; null = from the beginning). */
     PreparedCall readChangedSince(ConnectorContext context, String cursor, int pageSize);
