@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.komo.sync.connector.spi.ActivityRecord;
 import io.komo.sync.connector.spi.CallOutcome;
+import io.komo.sync.connector.spi.DeleteKind;
 import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
@@ -141,7 +142,7 @@ public class OutboundStages {
         Map<String, Object> contact = json(event.payload());
         IntegrationDefinition definition = integration.definition();
         if (ChangeEvent.CONTACT_DELETED.equals(event.type())) {
-            if (definition.onDeleteOrDefault() != IntegrationDefinition.DeletePolicy.IGNORE && state != null) {
+            if (definition.deletesAs().isPresent() && state != null && state.externalId() != null) {
                 plan.toDelete.add(new OutboundPlan.Planned(event.contactId(),
                         new OutboundRecord(event.contactId(), state.externalId(), (String) contact.get("email"), Map.of()),
                         state.base(), Map.of(), List.of(), event.payload()));
@@ -250,7 +251,9 @@ public class OutboundStages {
 
     private void deliverDelete(CompiledIntegration integration, OutboundPlan plan, OutboundPlan.Planned deletion) {
         waitForRateLimit(integration);
-        PreparedCall call = integration.connector().delete(integration.context(), deletion.record());
+        DeleteKind kind = integration.definition().deletesAs().orElseThrow() == IntegrationDefinition.DeletePolicy.ARCHIVE
+                ? DeleteKind.ARCHIVE : DeleteKind.DELETE;
+        PreparedCall call = integration.connector().delete(integration.context(), deletion.record(), kind);
         Instant sentAt = Instant.now();
         CallOutcome outcome = send(integration, plan, call, List.of(deletion));
         if (outcome != null) {

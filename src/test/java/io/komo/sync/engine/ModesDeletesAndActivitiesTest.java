@@ -94,6 +94,91 @@ class ModesDeletesAndActivitiesTest {
         assertThat(viewer().queryParam("integration", id).get("/api/dead-letters").jsonPath().getList("items")).isEmpty();
     }
 
+    @Test
+    void outboundMirrorArchivesADeletedContactAndCreateOnlyLeavesItAlone() {
+        String tier = uniqueTier();
+        String mirror = uniqueId("mirror");
+        String createOnly = uniqueId("create-only");
+        for (String[] it : new String[][] { { mirror, "mirror", "archive" }, { createOnly, "create-only", "delete" } }) {
+            createActive(it[0], """
+                    "direction": "outbound", "endpoint": {"baseUrl": "%s", "path": "/%s"}, "auth": {"type": "none"},
+                    "mode": "%s", "onDelete": "%s", "scope": {"filter": "tier == '%s'"}, "mapping": %s"""
+                    .formatted(platform.baseUrl(), it[1], it[1], it[2], tier, MAPPING));
+        }
+        String email = uniqueEmail("gone");
+        String contactId = createContact("{\"email\": \"%s\", \"tier\": \"%s\"}".formatted(email, tier));
+        await().atMost(WAIT).until(() -> platform.recordsFor(email).size() == 2);
+        operator().body("{\"firstName\": \"Changed\"}").patch("/api/contacts/" + contactId).then().statusCode(200);
+        await().atMost(WAIT).until(() -> platform.received().stream().filter(r -> r.path().equals("/mirror")).count() == 2);
+        assertThat(platform.received()).filteredOn(r -> r.path().equals("/create-only"))
+                .as("create-only sends a known contact no update").hasSize(1);
+
+        operator().delete("/api/contacts/" + contactId).then().statusCode(204);
+        await().atMost(WAIT).until(() -> platform.received().stream().anyMatch(r -> r.method().equals("DELETE")));
+        await().during(Duration.ofSeconds(1)).atMost(WAIT)
+                .until(() -> platform.received().stream().filter(r -> r.method().equals("DELETE")).count() == 1);
+        List<WebhookReceiverFake.Received> deletes = platform.received().stream().filter(r -> r.method().equals("DELETE")).toList();
+        assertThat(deletes).as("mirror archives; create-only touches no existing record").hasSize(1);
+        assertThat(deletes.get(0).url()).startsWith("/mirror?key=").endsWith("&archive=true");
+    }
+
+    @Test
+    void inboundModesAndDeletesApplyToKomo() throws Exception {
+        String archives = inbound("archives", "mirror", "archive");
+        String deletes = inbound("deletes", "upsert", "delete");
+        String updateOnly = inbound("update-only", "update-only", "ignore");
+
+        String email = uniqueEmail("never");
+        push(updateOnly, "{\"id\": \"u1\", \"email\": \"%s\", \"first_name\": \"New\"}".formatted(email));
+        await().atMost(WAIT).until(() -> WebhookIntegrations.inboundNotYetApplied(dataSource, updateOnly) == 0);
+        assertThat(viewer().queryParam("email", email).get("/api/contacts").jsonPath().getList("items"))
+                .as("update-only never creates a Komo contact").isEmpty();
+
+        String archived = receivedThenRemovedThenBack(archives);
+        String deleted = receivedThenRemovedThenBack(deletes);
+        assertThat(archived.split(" ")[1]).as("an archived record coming back brings its contact back")
+                .isEqualTo(archived.split(" ")[0]);
+        assertThat(deleted.split(" ")[1]).as("a deleted record coming back is a new contact").isNotEqualTo(deleted.split(" ")[0]);
+    }
+
+    /** The contact's id when the record arrived, and after it was removed on the platform and pushed again. */
+    private String receivedThenRemovedThenBack(String integrationId) throws Exception {
+        String email = uniqueEmail(integrationId.substring(0, 6));
+        String record = "{\"id\": \"r-%s\", \"email\": \"%s\", \"first_name\": \"Ann\"".formatted(integrationId, email);
+        push(integrationId, record + "}");
+        await().atMost(WAIT).until(() -> contactIdOf(email) != null);
+        String first = contactIdOf(email);
+        push(integrationId, record + ", \"deleted\": true}");
+        await().atMost(WAIT).until(() -> contactIdOf(email) == null);
+        viewer().get("/api/contacts/" + first).then().statusCode(404);
+        push(integrationId, record + "}");
+        await().atMost(WAIT).until(() -> contactIdOf(email) != null);
+        return first + " " + contactIdOf(email);
+    }
+
+    private String inbound(String name, String mode, String onDelete) {
+        String id = uniqueId(name);
+        secrets.put(id, WebhookIntegrations.storeSigningSecret(id + "-signing"));
+        createActive(id, """
+                "direction": "inbound", "auth": {"type": "none", "secretCredential": "%s-signing"},
+                "mode": "%s", "onDelete": "%s", "mapping": %s""".formatted(id, mode, onDelete, MAPPING));
+        return id;
+    }
+
+    private final java.util.Map<String, String> secrets = new java.util.HashMap<>();
+
+    private void push(String integrationId, String body) {
+        WebhookIntegrations.pushSigned(integrationId, secrets.get(integrationId), body, java.time.Instant.now()).then()
+                .statusCode(202);
+    }
+
+    private static String contactIdOf(String email) {
+        return viewer().queryParam("email", email).get("/api/contacts").jsonPath().getString("items[0].id");
+    }
+
+    @Inject
+    javax.sql.DataSource dataSource;
+
     private ActivityRecord activityOf(String eventId) {
         return recording.activities().stream().filter(a -> a.eventId().toString().equals(eventId)).findFirst().orElse(null);
     }
