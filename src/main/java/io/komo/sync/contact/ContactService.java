@@ -120,6 +120,25 @@ public class ContactService {
                 ContactView.of(contact), now)));
     }
 
+    /**
+     * Brings an archived (soft-deleted) contact back, as a {@code contact.created} change; false when there is no such
+     * contact or a live contact has taken its email meanwhile. For a platform record that was archived and came back.
+     */
+    @Transactional
+    public boolean restore(UUID id) {
+        outbox.lockWrites();
+        Contact contact = Contact.findById(id);
+        if (contact == null || contact.deletedAt == null || Contact.findLiveByEmail(contact.email) != null) {
+            return false;
+        }
+        Instant now = now();
+        contact.deletedAt = null;
+        contact.updatedAt = now;
+        outbox.append(List.of(ChangeEvent.Draft.of(ChangeEvent.CONTACT_CREATED, contact.id, List.of(),
+                ContactView.of(contact), now)));
+        return true;
+    }
+
     /** Search criteria of {@code GET /api/contacts}; null means "any". */
     public record Search(String email, String tier, String list, Instant updatedSince) {
     }

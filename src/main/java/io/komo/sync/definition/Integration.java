@@ -31,6 +31,11 @@ public class Integration extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public String definition;
 
+    /** The last test sync as JSON ({@code integration.TestRecord}), null when none ran on the current definition. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "last_test")
+    public String lastTest;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

@@ -4,6 +4,7 @@ package io.komo.sync.definition;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -57,6 +58,20 @@ public record IntegrationDefinition(
 
     public DeletePolicy onDeleteOrDefault() {
         return onDelete == null ? DeletePolicy.IGNORE : onDelete;
+    }
+
+    /**
+     * Whether a deletion on one side removes the record on the other, and how (README § Sync modes and deletes):
+     * never in {@code create-only} (it touches no existing record); always in {@code mirror} (archived when
+     * {@code onDelete} is {@code archive}, else deleted); otherwise as {@code onDelete} says ({@code ignore}: empty).
+     */
+    public Optional<DeletePolicy> deletesAs() {
+        DeletePolicy policy = onDeleteOrDefault();
+        return switch (modeOrDefault()) {
+            case CREATE_ONLY -> Optional.empty();
+            case MIRROR -> Optional.of(policy == DeletePolicy.ARCHIVE ? DeletePolicy.ARCHIVE : DeletePolicy.DELETE);
+            case UPSERT, UPDATE_ONLY -> policy == DeletePolicy.IGNORE ? Optional.empty() : Optional.of(policy);
+        };
     }
 
     public Trigger triggerOrDefault() {

@@ -270,21 +270,30 @@ public class InboundStages {
         outbox.lockWrites();
         Optional<SyncState> state = record.externalId() == null ? Optional.empty()
                 : states.findByExternalId(integration.id(), record.externalId());
-        Contact existing = state.map(s -> Contact.findLive(s.contactId())).orElseGet(() -> byEmail(komo.record()));
-        if ((existing != null || !record.deleted()) && !inScope(integration, existing, komo.record(), record.deleted())) {
-            log.append(SyncLogEntry.success(integration.id(), "contact.received.skipped", existing == null ? null : existing.id,
+        Optional<IntegrationDefinition.DeletePolicy> deletesAs = definition.deletesAs();
+        Contact live = state.map(s -> Contact.findLive(s.contactId())).orElseGet(() -> byEmail(komo.record()));
+        if ((live != null || !record.deleted()) && !inScope(integration, live, komo.record(), record.deleted())) {
+            log.append(SyncLogEntry.success(integration.id(), "contact.received.skipped", live == null ? null : live.id,
                     record.externalId()));
             return;
         }
-        IntegrationDefinition.Mode mode = definition.modeOrDefault();
         Instant now = Instant.now();
         if (record.deleted()) {
-            if (existing != null && (definition.onDeleteOrDefault() != IntegrationDefinition.DeletePolicy.IGNORE
-                    || mode == IntegrationDefinition.Mode.MIRROR)) {
-                contacts.delete(existing.id);
+            Contact deleted = live;
+            if (deleted != null && deletesAs.isPresent()) {
+                contacts.delete(deleted.id);
+                boolean archived = deletesAs.get() == IntegrationDefinition.DeletePolicy.ARCHIVE;
+                if (!archived) {
+                    states.forget(integration.id(), deleted.id); // a record with this id again is someone new
+                }
+                log.append(SyncLogEntry.success(integration.id(), archived ? "contact.received.archived"
+                        : "contact.received.deleted", deleted.id, record.externalId()));
             }
             return;
         }
+        boolean archives = deletesAs.filter(d -> d == IntegrationDefinition.DeletePolicy.ARCHIVE).isPresent();
+        Contact existing = state.map(s -> linkedContact(s, archives)).orElseGet(() -> byEmail(komo.record()));
+        IntegrationDefinition.Mode mode = definition.modeOrDefault();
         if (existing == null) {
             if (mode != IntegrationDefinition.Mode.UPDATE_ONLY) {
                 ContactService.Saved created = contacts.create(mapper.valueToTree(komo.record()), false);
@@ -334,6 +343,15 @@ public class InboundStages {
         String externalId = record.externalId() != null ? record.externalId()
                 : state.map(SyncState::externalId).orElse(null);
         states.save(List.of(new SyncState(integration.id(), existing.id, externalId, agreedBase(base, merge), now)));
+    }
+
+    /**
+     * The live contact a known record is linked to. An archive keeps that link, so when an integration archives, the
+     * archived record coming back brings its contact back (unless its email was taken meanwhile).
+     */
+    private Contact linkedContact(SyncState state, boolean archives) {
+        Contact live = Contact.findLive(state.contactId());
+        return live != null || !archives || !contacts.restore(state.contactId()) ? live : Contact.findLive(state.contactId());
     }
 
     /**

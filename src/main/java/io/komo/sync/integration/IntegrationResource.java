@@ -92,8 +92,28 @@ public class IntegrationResource {
     @POST
     @Path("/{id}/activate")
     @RequiresRole(Role.OPERATOR)
-    public IntegrationView activate(@PathParam("id") String id, @Context ContainerRequestContext request) {
-        return integrations.activate(id, actor(request));
+    /**
+     * Body (optional): {@code {"force": true, "reason": "..."}} activates without a passed live test sync; admins
+     * only, and the reason is audited (for what a test sync cannot try: an inbound-only push platform, an empty scope).
+     */
+    public IntegrationView activate(@PathParam("id") String id, JsonNode body, @Context ContainerRequestContext request) {
+        JsonNode force = body == null ? null : body.get("force");
+        if (force != null && !force.isBoolean()) {
+            throw ProblemException.invalid("force", "must be true or false");
+        }
+        boolean forced = force != null && force.asBoolean();
+        String reason = body == null ? null : body.path("reason").asText(null);
+        if (forced) {
+            if (!(request.getProperty(Principal.PROPERTY) instanceof Principal p && p.role().includes(Role.ADMIN))) {
+                throw new ProblemException(io.komo.sync.api.Problem.of(Response.Status.FORBIDDEN,
+                        "Only an admin may activate without a passed test sync"));
+            }
+            if (reason == null || reason.isBlank() || reason.length() > 500 || reason.indexOf('\0') >= 0) {
+                throw ProblemException.invalid("reason", "is required with force (up to 500 characters, no NUL): "
+                        + "it is kept in the audit log");
+            }
+        }
+        return integrations.activate(id, actor(request), forced, reason);
     }
 
     @POST

@@ -8,11 +8,9 @@ import io.komo.sync.definition.IntegrationStatus;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,9 +21,11 @@ import io.komo.sync.api.ProblemException;
 import io.komo.sync.connector.spi.ConnectorRegistry;
 import io.komo.sync.observe.SyncLog;
 import io.komo.sync.observe.SyncLogEntry;
+import io.komo.sync.run.TestSyncService;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import io.komo.sync.security.OutboundAddressGuard;
 import jakarta.transaction.Transactional;
@@ -33,7 +33,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Creates, changes and removes integrations and moves them through their lifecycle (draft → testing →
- * active ⇄ paused). Every change is audited in the sync logs in its own transaction, and the runtime
+ * active ⇄ paused, the rules in {@link IntegrationLifecycle}). Every change is audited in the sync logs in its own transaction, and the runtime
  * hears of it only after that transaction commits.
  */
 @ApplicationScoped
@@ -41,6 +41,8 @@ public class IntegrationService {
 
     /** The actor of changes made by definition files. */
     public static final String CONFIG_FILE_ACTOR = "config-file";
+    /** The actor of changes the engine makes on its own (a test sync's outcome). */
+    static final String SYSTEM_ACTOR = "test-sync";
 
     @Inject
     ConnectorRegistry connectors;
@@ -117,32 +119,74 @@ public class IntegrationService {
         changes.fire(IntegrationChanged.removed(id));
     }
 
-    /** draft, testing or paused → active (from paused it is a resume). */
+    /**
+     * testing → active once a live test sync of the current definition passed; paused → active is a resume. With
+     * {@code force} (admins only, checked by the resource) a draft or testing integration is activated without a
+     * passed test, and the reason is audited.
+     */
     @Transactional
-    public IntegrationView activate(String id, String actor) {
+    public IntegrationView activate(String id, String actor, boolean force, String reason) {
         Integration integration = find(id);
-        if (integration.lifecycle() == IntegrationStatus.PAUSED) {
-            return move(integration, IntegrationStatus.ACTIVE, EnumSet.of(IntegrationStatus.PAUSED), "integration.resumed", actor);
+        IntegrationStatus current = integration.lifecycle();
+        if (current == IntegrationStatus.PAUSED) {
+            return move(integration, IntegrationStatus.ACTIVE, "integration.resumed", actor);
+        }
+        if (current == IntegrationStatus.ACTIVE) {
+            throw IntegrationLifecycle.refused(id, current, testPassed(integration), "it is active already");
         }
         requireMapping(integration);
-        return move(integration, IntegrationStatus.ACTIVE, EnumSet.of(IntegrationStatus.DRAFT, IntegrationStatus.TESTING),
-                "integration.activated", actor);
+        if (force) {
+            audit(id, "integration.test.skipped", actor, "reason", null, reason);
+        } else if (current == IntegrationStatus.DRAFT || !testPassed(integration)) {
+            throw IntegrationLifecycle.refused(id, current, testPassed(integration), current == IntegrationStatus.DRAFT
+                    ? "run a test sync first (POST /test-sync, a dry run, then dryRun:false)"
+                    : "its last test sync did not pass live (dryRun:false, at least one contact, no error)");
+        }
+        return move(integration, IntegrationStatus.ACTIVE, "integration.activated", actor);
     }
 
     @Transactional
     public IntegrationView pause(String id, String actor) {
-        return move(find(id), IntegrationStatus.PAUSED, EnumSet.of(IntegrationStatus.ACTIVE), "integration.paused", actor);
+        Integration integration = find(id);
+        if (integration.lifecycle() != IntegrationStatus.ACTIVE) {
+            throw IntegrationLifecycle.refused(id, integration.lifecycle(), testPassed(integration), "only an active integration pauses");
+        }
+        return move(integration, IntegrationStatus.PAUSED, "integration.paused", actor);
     }
 
     @Transactional
     public IntegrationView resume(String id, String actor) {
-        return move(find(id), IntegrationStatus.ACTIVE, EnumSet.of(IntegrationStatus.PAUSED), "integration.resumed", actor);
+        Integration integration = find(id);
+        if (integration.lifecycle() != IntegrationStatus.PAUSED) {
+            throw IntegrationLifecycle.refused(id, integration.lifecycle(), testPassed(integration), "only a paused integration resumes");
+        }
+        return move(integration, IntegrationStatus.ACTIVE, "integration.resumed", actor);
     }
 
-    /** draft → testing: for the test sync of Step 5 of the spec, before the integration is enabled. */
+    /**
+     * Keeps the outcome of every test sync with the integration, in its own transaction after the test (a crash in
+     * between loses only the record: the test can run again); the first test of a draft makes it {@code testing}.
+     */
     @Transactional
-    public IntegrationView startTesting(String id, String actor) {
-        return move(find(id), IntegrationStatus.TESTING, EnumSet.of(IntegrationStatus.DRAFT), "integration.testing", actor);
+    void testSynced(@Observes TestSyncService.Result result) {
+        Integration integration = Integration.findById(result.integrationId());
+        if (integration == null) {
+            return;
+        }
+        TestRecord record = TestRecord.of(result, Instant.now());
+        integration.lastTest = record.write();
+        audit(integration.id, "integration.tested", SYSTEM_ACTOR, "lastTest", null, record.write());
+        if (integration.lifecycle() == IntegrationStatus.DRAFT) {
+            move(integration, IntegrationStatus.TESTING, "integration.testing", SYSTEM_ACTOR);
+        } else {
+            integration.updatedAt = Instant.now();
+            announce(integration);
+        }
+    }
+
+    private static boolean testPassed(Integration integration) {
+        TestRecord test = TestRecord.read(integration.lastTest);
+        return test != null && test.passed();
     }
 
     /**
@@ -205,8 +249,13 @@ public class IntegrationService {
         integration.name = definition.name();
         integration.definition = DefinitionJson.write(definition);
         integration.updatedAt = Instant.now();
+        // The last test was of the old definition: it no longer vouches for what would run.
+        integration.lastTest = null;
         audit(integration.id, "integration.updated", actor, String.join(",", changed),
                 before.retain(changed).toString(), after.retain(changed).toString());
+        if (integration.lifecycle() == IntegrationStatus.TESTING) {
+            return move(integration, IntegrationStatus.DRAFT, "integration.retest", actor);
+        }
         return announce(integration);
     }
 
@@ -218,14 +267,8 @@ public class IntegrationService {
         return keys;
     }
 
-    private IntegrationView move(Integration integration, IntegrationStatus wanted, Set<IntegrationStatus> allowedFrom,
-            String operation, String actor) {
+    private IntegrationView move(Integration integration, IntegrationStatus wanted, String operation, String actor) {
         IntegrationStatus current = integration.lifecycle();
-        if (!allowedFrom.contains(current)) {
-            throw ProblemException.conflict("Integration '" + integration.id + "' is " + current.wireName()
-                    + "; it cannot become " + wanted.wireName() + " from there (only from "
-                    + allowedFrom.stream().map(IntegrationStatus::wireName).collect(Collectors.joining(" or ")) + ")");
-        }
         integration.status = wanted.wireName();
         integration.updatedAt = Instant.now();
         audit(integration.id, operation, actor, "status", current.wireName(), wanted.wireName());

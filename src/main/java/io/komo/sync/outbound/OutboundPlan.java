@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.komo.sync.connector.spi.ActivityRecord;
 import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.errors.DeadLetter;
 import io.komo.sync.runtime.CompiledIntegration;
@@ -26,6 +27,10 @@ public final class OutboundPlan {
     public record Delivered(Planned planned, String externalId, boolean created, Instant sentAt) {
     }
 
+    /** A Komo event to send as a platform activity, with the outbox payload it came as (for a dead letter). */
+    public record Activity(ActivityRecord record, String payload) {
+    }
+
     final String integrationId;
     final int attempt;
     /** The integration as it ran when this plan was made: a plan made ahead holds only while it still runs so. */
@@ -34,6 +39,10 @@ public final class OutboundPlan {
     final List<Planned> toDelete = new ArrayList<>();
     final List<Delivered> delivered = new ArrayList<>();
     final List<DeadLetter> deadLetters = new ArrayList<>();
+    final List<Activity> activities = new ArrayList<>();
+    final List<Activity> activitiesSent = new ArrayList<>();
+    /** Activities the platform takes none of (its connector has no activity call): skipped, not failed. */
+    int activitiesSkipped;
     int filteredOut;
     int unchanged;
 
@@ -66,6 +75,14 @@ public final class OutboundPlan {
 
     public List<DeadLetter> deadLetters() {
         return deadLetters;
+    }
+
+    public List<Activity> activitiesSent() {
+        return activitiesSent;
+    }
+
+    public int activitiesSkipped() {
+        return activitiesSkipped;
     }
 
     public int filteredOut() {

@@ -7,20 +7,27 @@ import io.komo.sync.state.SyncStateStore;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.komo.sync.connector.spi.ActivityRecord;
 import io.komo.sync.connector.spi.CallOutcome;
+import io.komo.sync.connector.spi.DeleteKind;
 import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.contact.ChangeEvent;
+import io.komo.sync.contact.KomoEventType;
 import io.komo.sync.delivery.ApiUsage;
 import io.komo.sync.errors.Classification;
 import io.komo.sync.delivery.ConnectorCalls;
@@ -41,7 +48,8 @@ import org.apache.camel.Header;
 
 /**
  * The stages of the outbound route (routes/templates/outbound.yaml): plan, deliver, record. Each
- * works on the batch the change feed delivered, inside the feed's transaction.
+ * works on the batch the change feed delivered, inside the feed's transaction: contact changes become
+ * records to upsert or delete, Komo events ({@code points.awarded}, ...) activities for the platform.
  */
 @ApplicationScoped
 @Named("outboundStages")
@@ -86,24 +94,55 @@ public class OutboundStages {
         }
         OutboundPlan plan = new OutboundPlan(integration, attemptNumber);
         Map<UUID, ChangeEvent> latest = new LinkedHashMap<>();
+        List<ChangeEvent> komoEvents = new ArrayList<>();
         for (ChangeEvent event : events) {
             if (event.type().startsWith("contact.")) {
                 latest.remove(event.contactId());
                 latest.put(event.contactId(), event);
+            } else if (KomoEventType.parse(event.type()).isPresent()) {
+                komoEvents.add(event);
             }
         }
-        Map<UUID, SyncState> known = states.load(integrationId, latest.keySet());
+        Set<UUID> contactIds = new HashSet<>(latest.keySet());
+        komoEvents.forEach(event -> contactIds.add(event.contactId()));
+        Map<UUID, SyncState> known = states.load(integrationId, contactIds);
         for (ChangeEvent event : latest.values()) {
             planContact(integration, event, known.get(event.contactId()), plan);
         }
+        for (ChangeEvent event : komoEvents) {
+            planActivity(integration, event, known.get(event.contactId()), plan);
+        }
         return plan;
+    }
+
+    /**
+     * A Komo event of a contact in scope becomes an activity for the platform, addressed by the contact's platform id
+     * when a sync learned it and by its key field otherwise. The event's payload carries the contact as it was then.
+     */
+    private void planActivity(CompiledIntegration integration, ChangeEvent event, SyncState state, OutboundPlan plan) {
+        Map<String, Object> recorded = json(event.payload());
+        Map<String, Object> contact = recorded.get("contact") instanceof Map<?, ?> map ? asMap(map) : Map.of();
+        if (integration.filter() != null && !integration.filter().matches(contact)) {
+            plan.filteredOut++;
+            return;
+        }
+        Object key = integration.mapper().toExternal(contact).record().get(integration.connector().defaults().keyField());
+        Map<String, Object> data = recorded.get("data") instanceof Map<?, ?> map ? asMap(map) : Map.of();
+        plan.activities.add(new OutboundPlan.Activity(new ActivityRecord(event.id(), event.type(), event.contactId(),
+                state == null ? null : state.externalId(), key == null ? null : key.toString(), event.occurredAt(), data),
+                event.payload()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Map<?, ?> map) {
+        return (Map<String, Object>) map;
     }
 
     private void planContact(CompiledIntegration integration, ChangeEvent event, SyncState state, OutboundPlan plan) {
         Map<String, Object> contact = json(event.payload());
         IntegrationDefinition definition = integration.definition();
         if (ChangeEvent.CONTACT_DELETED.equals(event.type())) {
-            if (definition.onDeleteOrDefault() != IntegrationDefinition.DeletePolicy.IGNORE && state != null) {
+            if (definition.deletesAs().isPresent() && state != null && state.externalId() != null) {
                 plan.toDelete.add(new OutboundPlan.Planned(event.contactId(),
                         new OutboundRecord(event.contactId(), state.externalId(), (String) contact.get("email"), Map.of()),
                         state.base(), Map.of(), List.of(), event.payload()));
@@ -161,7 +200,29 @@ public class OutboundStages {
         for (OutboundPlan.Planned deletion : plan.toDelete) {
             deliverDelete(integration, plan, deletion);
         }
+        for (int from = 0; from < plan.activities.size(); from += integration.batchSize()) {
+            deliverActivities(integration, plan,
+                    plan.activities.subList(from, Math.min(plan.activities.size(), from + integration.batchSize())));
+        }
         return plan;
+    }
+
+    /** One call per batch of activities, retried or dead-lettered like records; none when the platform keeps none. */
+    private void deliverActivities(CompiledIntegration integration, OutboundPlan plan, List<OutboundPlan.Activity> batch) {
+        Optional<PreparedCall> call = integration.connector().activities(integration.context(),
+                batch.stream().map(OutboundPlan.Activity::record).toList());
+        if (call.isEmpty()) {
+            plan.activitiesSkipped += batch.size();
+            return;
+        }
+        waitForRateLimit(integration);
+        List<OutboundPlan.Planned> asRecords = batch.stream().map(activity -> new OutboundPlan.Planned(
+                activity.record().contactId(), new OutboundRecord(activity.record().contactId(),
+                        activity.record().externalId(), activity.record().key(), Map.of()),
+                Map.of(), Map.of(), List.of(), activity.payload())).toList();
+        if (send(integration, plan, call.get(), asRecords) != null) {
+            plan.activitiesSent.addAll(batch);
+        }
     }
 
     private void deliverBatch(CompiledIntegration integration, OutboundPlan plan, List<OutboundPlan.Planned> batch) {
@@ -190,7 +251,9 @@ public class OutboundStages {
 
     private void deliverDelete(CompiledIntegration integration, OutboundPlan plan, OutboundPlan.Planned deletion) {
         waitForRateLimit(integration);
-        PreparedCall call = integration.connector().delete(integration.context(), deletion.record());
+        DeleteKind kind = integration.definition().deletesAs().orElseThrow() == IntegrationDefinition.DeletePolicy.ARCHIVE
+                ? DeleteKind.ARCHIVE : DeleteKind.DELETE;
+        PreparedCall call = integration.connector().delete(integration.context(), deletion.record(), kind);
         Instant sentAt = Instant.now();
         CallOutcome outcome = send(integration, plan, call, List.of(deletion));
         if (outcome != null) {

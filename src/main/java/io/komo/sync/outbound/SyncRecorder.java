@@ -22,6 +22,7 @@ import io.komo.sync.observe.SyncLog;
 import io.komo.sync.observe.SyncLogEntry;
 import io.komo.sync.merge.MergeDecision;
 import io.komo.sync.merge.MergeOutcome;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -49,6 +50,9 @@ public class SyncRecorder {
     @Inject
     SyncFailedEvents failedEvents;
 
+    @Inject
+    MeterRegistry meters;
+
     public void recordOutbound(CompiledIntegration integration, OutboundPlan plan) {
         Instant now = Instant.now();
         // A contact planned without a base had no state then (or one that agreed on nothing): its state is most
@@ -75,6 +79,13 @@ public class SyncRecorder {
                 }
             });
             entries.addAll(SyncLogEntry.conflicts(integration.id(), planned.contactId(), delivered.externalId(), planned.decisions()));
+        }
+        for (OutboundPlan.Activity activity : plan.activitiesSent()) {
+            entries.add(SyncLogEntry.success(integration.id(), "activity." + activity.record().type(),
+                    activity.record().contactId(), activity.record().externalId()).at(now));
+        }
+        if (plan.activitiesSkipped() > 0) {
+            meters.counter("komo.sync.activities.skipped", "integration", integration.id()).increment(plan.activitiesSkipped());
         }
         plan.deadLetters().forEach(letter -> entries.add(SyncLogEntry.error(integration.id(), "contact." + letter.stage(),
                 letter.contactId(), null, letter.error()).at(now)));

@@ -21,6 +21,7 @@ import io.komo.sync.outbound.OutboundPlan;
 import io.komo.sync.outbound.OutboundStages;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -28,7 +29,8 @@ import org.apache.camel.ProducerTemplate;
 /**
  * Test sync: the first N contacts in the integration's scope, through the real pipeline. A dry run
  * stops after the plan stage and answers, per contact and field, what would change on the platform;
- * a live run sends only those N and answers what happened to each.
+ * a live run sends only those N and answers what happened to each. Every result is announced (a CDI event)
+ * so the integration's lifecycle can keep it: a passed live test is what activation asks for.
  */
 @ApplicationScoped
 public class TestSyncService {
@@ -61,6 +63,9 @@ public class TestSyncService {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    Event<Result> tested;
+
     public Result run(String integrationId, int limit, boolean dryRun) {
         CompiledIntegration integration = integrations.find(integrationId)
                 .orElseThrow(() -> ProblemException.notFound("No integration " + integrationId));
@@ -69,9 +74,18 @@ public class TestSyncService {
         }
         List<Contact> chosen = QuarkusTransaction.requiringNew().call(() -> batches.inScope(integration.filter(), limit));
         List<ChangeEvent> events = chosen.stream().map(batches::asChange).toList();
-        OutboundPlan plan = dryRun ? stages.plan(integrationId, 1, null, events)
-                : QuarkusTransaction.requiringNew().call(() -> send(integrationId, events));
-        return new Result(integrationId, dryRun, chosen.size(), outcomes(chosen, plan, dryRun));
+        OutboundPlan plan;
+        try {
+            plan = dryRun ? stages.plan(integrationId, 1, null, events)
+                    : QuarkusTransaction.requiringNew().call(() -> send(integrationId, events));
+        } catch (ProblemException unreachable) {
+            tested.fire(new Result(integrationId, dryRun, chosen.size(), chosen.stream()
+                    .map(c -> new ContactOutcome(c.id, c.email, "error", null, List.of(), unreachable.getMessage())).toList()));
+            throw unreachable;
+        }
+        Result result = new Result(integrationId, dryRun, chosen.size(), outcomes(chosen, plan, dryRun));
+        tested.fire(result);
+        return result;
     }
 
     private OutboundPlan send(String integrationId, List<ChangeEvent> events) {

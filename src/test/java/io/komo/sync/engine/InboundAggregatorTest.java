@@ -92,7 +92,7 @@ class InboundAggregatorTest {
         assertThat(count("SELECT count(*) FROM inbound_aggregation WHERE integration_id = ?", id))
                 .as("nothing is applied while the integration is not active").isEqualTo(2);
 
-        operator().post("/api/integrations/" + id + "/activate").then().statusCode(200);
+        io.komo.sync.testing.Api.forceActivate(id);
 
         for (String email : List.of(open, completed)) {
             await().atMost(WAIT).untilAsserted(() -> viewer().queryParam("email", email).get("/api/contacts").then()

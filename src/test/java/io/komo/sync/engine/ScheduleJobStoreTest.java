@@ -121,7 +121,7 @@ class ScheduleJobStoreTest {
         String id = uniqueId("paused");
         admin().body(definition(id, "{\"realtime\": false, \"schedule\": \"0 15 * * * ?\", \"timezone\": \"UTC\"}"))
                 .post("/api/integrations").then().statusCode(201);
-        operator().post("/api/integrations/" + id + "/activate").then().statusCode(200);
+        io.komo.sync.testing.Api.forceActivate(id);
         assertThat(storedCron(id)).isPresent();
 
         operator().post("/api/integrations/" + id + "/pause").then().statusCode(200);
@@ -139,7 +139,7 @@ class ScheduleJobStoreTest {
         String id = uniqueId("fires");
         admin().body(definition(id, "{\"realtime\": false, \"schedule\": \"* * * * * ?\", \"timezone\": \"UTC\"}"))
                 .post("/api/integrations").then().statusCode(201);
-        operator().post("/api/integrations/" + id + "/activate").then().statusCode(200);
+        io.komo.sync.testing.Api.forceActivate(id);
         try {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> viewer().get("/api/integrations/" + id + "/runs")
                     .then().body("items.size()", greaterThanOrEqualTo(1)));

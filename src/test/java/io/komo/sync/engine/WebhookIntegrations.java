@@ -1,7 +1,6 @@
 package io.komo.sync.engine;
 
 import static io.komo.sync.testing.Api.admin;
-import static io.komo.sync.testing.Api.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -61,7 +60,7 @@ final class WebhookIntegrations {
     static void createActive(String id, String members) {
         admin().body("{\"id\": \"%s\", \"platform\": \"webhook\", %s}".formatted(id, members))
                 .post("/api/integrations").then().statusCode(201);
-        operator().post("/api/integrations/" + id + "/activate").then().statusCode(200);
+        io.komo.sync.testing.Api.forceActivate(id);
     }
 
     /** Stores a signing secret credential and returns it. */

@@ -1,9 +1,11 @@
 package io.komo.sync.integration;
 
 import static io.komo.sync.testing.Api.admin;
+import static io.komo.sync.testing.Api.forceActivate;
 import static io.komo.sync.testing.Api.operator;
 import static io.komo.sync.testing.Api.viewer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -101,7 +103,7 @@ class IntegrationApiTest {
         create(prefix + "-a");
         create(prefix + "-b");
         create(prefix + "-c");
-        operator().post("/api/integrations/" + prefix + "-b/activate").then().statusCode(200);
+        forceActivate(prefix + "-b");
 
         // Start just before the three, read two at a time.
         JsonPath first = viewer().queryParam("limit", 2).queryParam("cursor", prefix).get("/api/integrations")
@@ -157,12 +159,17 @@ class IntegrationApiTest {
 
         operator().post("/api/integrations/" + id + "/pause").then().statusCode(409)
                 .contentType("application/problem+json")
-                .body("detail", containsString("is draft")).body("detail", containsString("cannot become paused"));
+                .body("detail", containsString("is draft")).body("currentStatus", equalTo("draft"))
+                .body("allowedNextSteps", contains("test-sync", "activate-force"));
         operator().post("/api/integrations/" + id + "/resume").then().statusCode(409);
-
-        operator().post("/api/integrations/" + id + "/activate").then().statusCode(200).body("status", equalTo("active"));
         operator().post("/api/integrations/" + id + "/activate").then().statusCode(409)
-                .body("detail", containsString("is active"));
+                .body("detail", containsString("run a test sync first")).body("currentStatus", equalTo("draft"));
+
+        forceActivate(id);
+        viewer().get("/api/integrations/" + id).then().body("status", equalTo("active"))
+                .body("nextSteps", contains("pause", "test-sync"));
+        operator().post("/api/integrations/" + id + "/activate").then().statusCode(409)
+                .body("detail", containsString("is active")).body("allowedNextSteps", contains("pause", "test-sync"));
         operator().post("/api/integrations/" + id + "/pause").then().statusCode(200).body("status", equalTo("paused"));
         operator().post("/api/integrations/" + id + "/resume").then().statusCode(200).body("status", equalTo("active"));
         operator().post("/api/integrations/" + id + "/pause").then().statusCode(200);
@@ -173,10 +180,11 @@ class IntegrationApiTest {
         List<Map<String, Object>> audit = auditOf(id);
         assertThat(audit).extracting(e -> e.get("operation")).containsExactly("integration.resumed",
                 "integration.paused", "integration.resumed", "integration.paused", "integration.activated",
-                "integration.created");
-        assertThat(audit.get(4)).containsEntry("actor", "test-operator").containsEntry("oldValue", "draft")
+                "integration.test.skipped", "integration.created");
+        assertThat(audit.get(4)).containsEntry("actor", "test-admin").containsEntry("oldValue", "draft")
                 .containsEntry("newValue", "active").containsEntry("type", "audit");
-        assertThat(audit.get(5)).containsEntry("actor", "test-admin");
+        assertThat(audit.get(5)).containsEntry("field", "reason").containsEntry("actor", "test-admin");
+        assertThat(audit.get(6)).containsEntry("actor", "test-admin");
     }
 
     @Test

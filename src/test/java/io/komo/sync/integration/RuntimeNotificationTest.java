@@ -40,7 +40,7 @@ class RuntimeNotificationTest {
                 """.formatted(id, TestPlatformConnector.PLATFORM);
         admin().body(body).post("/api/integrations").then().statusCode(201);
         admin().body(body).post("/api/integrations").then().statusCode(409);
-        operator().post("/api/integrations/" + id + "/activate").then().statusCode(200);
+        io.komo.sync.testing.Api.forceActivate(id);
         operator().post("/api/integrations/" + id + "/resume").then().statusCode(409);
         operator().post("/api/integrations/" + id + "/pause").then().statusCode(200);
         admin().body(body.replace("\"email\"}]", "\"email\"}], \"name\": \"Renamed\"")).put("/api/integrations/" + id)

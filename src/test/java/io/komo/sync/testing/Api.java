@@ -38,6 +38,15 @@ public final class Api {
         return name + "." + UUID.randomUUID().toString().substring(0, 12) + "@example.com";
     }
 
+    /**
+     * Activates an integration the way an admin does without a test sync ({@code force}, with an audited reason): for
+     * tests about what an active integration does, whose platform must not see a test sync's contacts.
+     */
+    public static void forceActivate(String integrationId) {
+        admin().body("{\"force\": true, \"reason\": \"test fixture: the test is about the active integration\"}")
+                .post("/api/integrations/" + integrationId + "/activate").then().statusCode(200);
+    }
+
     public static String createContact(String json) {
         return operator().body(json).post("/api/contacts").then().statusCode(201).extract().path("id");
     }

@@ -10,6 +10,7 @@ import org.apache.camel.builder.RouteBuilder;
 public class RecordingPlatformRoutes extends RouteBuilder {
 
     public static final String ENDPOINT = "direct:test.recording-platform";
+    public static final String ACTIVITIES = "direct:test.recording-platform.activities";
 
     @Inject
     RecordingTestConnector connector;
@@ -24,6 +25,11 @@ public class RecordingPlatformRoutes extends RouteBuilder {
             }
             exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, fail ? 500 : 200);
             exchange.getMessage().setBody(fail ? "{\"error\":\"test platform down\"}" : "{\"ok\":true}");
+        });
+        from(ACTIVITIES).routeId("test.recording-platform.activities").process(exchange -> {
+            connector.receiveActivities(exchange.getMessage().getBody(String.class));
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+            exchange.getMessage().setBody("{\"ok\":true}");
         });
     }
 }

@@ -2,6 +2,7 @@ package io.komo.sync.testing;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.komo.sync.connector.spi.ActivityRecord;
 import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.connector.spi.ChangedPage;
 import io.komo.sync.connector.spi.Connector;
@@ -28,7 +30,8 @@ import jakarta.inject.Inject;
  * A platform for tests, {@code test-recording}: upserts go to {@link RecordingPlatformRoutes#ENDPOINT}
  * (through the engine's {@code ConnectorCalls}, as real calls do), which records what arrived. Its
  * records are matched by email; keys containing {@link #REJECT} are refused per record (permanently),
- * and a batch containing {@link #FAIL_500} makes the platform answer HTTP 500 (retryable).
+ * and a batch containing {@link #FAIL_500} makes the platform answer HTTP 500 (retryable). Komo events arrive
+ * as activities ({@link #activities()}).
  */
 @ApplicationScoped
 public class RecordingTestConnector implements Connector {
@@ -39,7 +42,11 @@ public class RecordingTestConnector implements Connector {
     private static final TypeReference<List<OutboundRecord>> RECORDS = new TypeReference<>() {
     };
 
+    private static final TypeReference<List<ActivityRecord>> ACTIVITIES = new TypeReference<>() {
+    };
+
     private final List<OutboundRecord> received = new CopyOnWriteArrayList<>();
+    private final List<ActivityRecord> activities = new CopyOnWriteArrayList<>();
     private final AtomicReference<Runnable> duringNextCall = new AtomicReference<>();
 
     @Inject
@@ -48,6 +55,15 @@ public class RecordingTestConnector implements Connector {
     /** Every record the platform has been sent, oldest first. */
     public List<OutboundRecord> received() {
         return List.copyOf(received);
+    }
+
+    /** Every activity (Komo event) the platform has been sent, oldest first. */
+    public List<ActivityRecord> activities() {
+        return List.copyOf(activities);
+    }
+
+    void receiveActivities(String body) throws JsonProcessingException {
+        activities.addAll(mapper.readValue(body, ACTIVITIES));
     }
 
     /** Runs once, while the platform handles its next call: what happens elsewhere during a platform call. */
@@ -77,6 +93,16 @@ public class RecordingTestConnector implements Connector {
     public PreparedCall upsert(ConnectorContext context, List<OutboundRecord> batch) {
         try {
             return new PreparedCall("POST", RecordingPlatformRoutes.ENDPOINT, null, mapper.writeValueAsString(batch));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Activities go to their own endpoint of the test platform, {@link RecordingPlatformRoutes#ACTIVITIES}. */
+    @Override
+    public Optional<PreparedCall> activities(ConnectorContext context, List<ActivityRecord> batch) {
+        try {
+            return Optional.of(new PreparedCall("POST", RecordingPlatformRoutes.ACTIVITIES, null, mapper.writeValueAsString(batch)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

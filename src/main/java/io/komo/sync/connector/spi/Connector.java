@@ -2,6 +2,7 @@ package io.komo.sync.connector.spi;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 
 /**
@@ -38,8 +39,25 @@ public interface Connector {
     /** Per-record results of an upsert call, in batch order; a record missing from the answer is a failure. */
     List<RecordResult> upsertResults(ConnectorContext context, List<OutboundRecord> batch, CallOutcome outcome);
 
-    /** Deletes (or archives, per the integration's policy) one record. */
+    /** Deletes one record. */
     PreparedCall delete(ConnectorContext context, OutboundRecord record);
+
+    /**
+     * Deletes or archives one record, as the integration's {@code onDelete} asks; what the engine calls. A platform
+     * that distinguishes the two overrides this; by default an archive is a delete, for platforms that have no archive.
+     */
+    default PreparedCall delete(ConnectorContext context, OutboundRecord record, DeleteKind kind) {
+        return delete(context, record);
+    }
+
+    /**
+     * Sends Komo events as activities on the contacts' platform records, up to {@link ConnectorDefaults#batchSize()}
+     * in as few calls as the platform allows; the call succeeds or fails as a whole. Empty (the default) when the
+     * platform keeps no activities: the engine then skips them and counts them, it does not fail.
+     */
+    default Optional<PreparedCall> activities(ConnectorContext context, List<ActivityRecord> activities) {
+        return Optional.empty();
+    }
 
     /**
      * One page of the records the platform changed at or after {@code since} (inclusive: the engine asks from a

@@ -20,6 +20,7 @@ import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.connector.spi.ChangedPage;
 import io.komo.sync.connector.spi.Connector;
 import io.komo.sync.connector.spi.ConnectorContext;
+import io.komo.sync.connector.spi.DeleteKind;
 import io.komo.sync.connector.spi.ConnectorDefaults;
 import io.komo.sync.connector.spi.FieldDescriptor;
 import io.komo.sync.connector.spi.InboundRecord;
@@ -43,7 +44,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * a batch size of 1 (the default) the body is that one object; with a larger batch size it is always
  * an array, even when the last batch holds one record, so a receiver sees one shape.
  *
- * <p>Deletes are {@code DELETE <baseUrl><path>?key=<url-encoded key>}. The connection test is a
+ * <p>Deletes are {@code DELETE <baseUrl><path>?key=<url-encoded key>}, archives the same plus {@code &archive=true}. The connection test is a
  * {@code GET <baseUrl>}: see {@link #connectionTestPassed}. A custom endpoint has no read API, so
  * inbound is push only: the system posts to {@code /webhooks/{integrationId}}, signed per Standard
  * Webhooks with the integration's secret, and {@link InboundPayload} reads the records.
@@ -181,8 +182,15 @@ public class WebhookConnector implements Connector {
     /** {@code DELETE <baseUrl><path>?key=<url-encoded key>}: the receiver finds the record by its key. */
     @Override
     public PreparedCall delete(ConnectorContext context, OutboundRecord record) {
+        return delete(context, record, DeleteKind.DELETE);
+    }
+
+    /** An archive is the same call plus {@code &archive=true}: a custom endpoint decides what archiving means. */
+    @Override
+    public PreparedCall delete(ConnectorContext context, OutboundRecord record, DeleteKind kind) {
         String url = url(endpoint(context));
-        String query = "key=" + URLEncoder.encode(record.key() == null ? "" : record.key(), StandardCharsets.UTF_8);
+        String query = "key=" + URLEncoder.encode(record.key() == null ? "" : record.key(), StandardCharsets.UTF_8)
+                + (kind == DeleteKind.ARCHIVE ? "&archive=true" : "");
         return call(context, "DELETE", url + (url.contains("?") ? "&" : "?") + query, null);
     }
 
