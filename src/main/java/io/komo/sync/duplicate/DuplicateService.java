@@ -8,6 +8,7 @@ import io.komo.sync.api.Page;
 import io.komo.sync.api.ProblemException;
 import io.komo.sync.connector.spi.InboundRecord;
 import io.komo.sync.contact.Contact;
+import io.komo.sync.contact.Outbox;
 import io.komo.sync.dedup.DedupKey;
 import io.komo.sync.dedup.DedupMatch;
 import io.komo.sync.observe.SyncLog;
@@ -49,6 +50,9 @@ public class DuplicateService {
     SyncLog log;
 
     @Inject
+    Outbox outbox;
+
+    @Inject
     ObjectMapper mapper;
 
     public Page<DuplicateView> list(DuplicateQueue.Filter filter, int limit, NewestFirst after) {
@@ -67,6 +71,9 @@ public class DuplicateService {
     @Transactional
     public DuplicateView resolve(UUID id, JsonNode body, String actor) {
         String choice = choice(body);
+        // First, as every contact writer does (see Outbox): the chosen contact is read as last committed, and the
+        // entry's row lock below is taken after it, in the order an inbound batch that folds into the entry takes them.
+        outbox.lockWrites();
         Contact chosen = CREATE_NEW.equals(choice) || SKIP.equals(choice) ? null : chosenContact(choice);
         DuplicateView duplicate = queue.lock(id).orElseThrow(() -> notFound(id));
         if (!duplicate.isOpen()) {
