@@ -14,6 +14,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import io.komo.sync.merge.ConflictRule;
 import io.komo.sync.merge.Side;
+import io.komo.sync.dedup.DedupKey;
 import io.komo.sync.dedup.DedupStrategy;
 import io.komo.sync.mapping.FieldMapping;
 
@@ -76,6 +77,11 @@ public record IntegrationDefinition(
 
     public Trigger triggerOrDefault() {
         return trigger == null ? new Trigger(true, null, null) : trigger;
+    }
+
+    /** What an unlinked inbound record is matched on: email unless {@code dedup.key} says otherwise. */
+    public DedupKey dedupKeyOrDefault() {
+        return dedup == null || dedup.key() == null ? DedupKey.EMAIL : dedup.key();
     }
 
     public List<FieldMapping> mappingOrEmpty() {
@@ -192,7 +198,7 @@ public record IntegrationDefinition(
     public record Conflicts(@JsonProperty("default") ConflictRule defaultRule, Map<String, ConflictRule> fields) {
     }
 
-    public record Dedup(String key, DedupStrategy merge) {
+    public record Dedup(DedupKey key, DedupStrategy merge) {
     }
 
     public record RateLimit(Integer requests, Integer perSeconds, Long daily) {

@@ -50,8 +50,12 @@ import io.komo.sync.merge.ManualConflict;
 import io.komo.sync.merge.MergeResolver;
 import io.komo.sync.merge.MergeResult;
 import io.komo.sync.merge.SideSnapshot;
+import io.komo.sync.dedup.DedupMatch;
+import io.komo.sync.dedup.DedupMatcher;
 import io.komo.sync.dedup.DedupMerger;
 import io.komo.sync.dedup.DedupStrategy;
+import io.komo.sync.duplicate.DuplicateQueue;
+import io.komo.sync.duplicate.ParkedRecordApplier;
 import io.komo.sync.mapping.MappingResult;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,13 +69,14 @@ import org.apache.camel.language.simple.Simple;
  * The stages of the inbound conflict aggregator (routes {@code <id>.inbound-process} and {@code <id>.inbound-aggregate}):
  * claim stored events as pending changes, and apply each completed group of one contact's changes to Komo, one
  * integration at a time (an advisory lock keeps replicas from applying one contact's changes out of order). To apply:
- * map to Komo fields, find the contact (known external id, else dedup by email), then merge three ways with the base
- * so that only real external changes are written, conflicts follow the integration's rules, and the echo of the
- * runtime's own write is dropped.
+ * map to Komo fields, find the contact (known external id, else by the integration's {@code dedup.key}; a record
+ * that matches no single contact waits in the duplicates review list), then merge three ways with the base so that
+ * only real external changes are written, conflicts follow the integration's rules, and the echo of the runtime's
+ * own write is dropped.
  */
 @ApplicationScoped
 @Named("inboundStages")
-public class InboundStages {
+public class InboundStages implements ParkedRecordApplier {
 
     private static final TypeReference<Map<String, List<String>>> HEADERS = new TypeReference<>() {
     };
@@ -120,6 +125,12 @@ public class InboundStages {
 
     @Inject
     PulledPages pulledPages;
+
+    @Inject
+    DedupMatcher matcher;
+
+    @Inject
+    DuplicateQueue duplicates;
 
     /**
      * Claims the next stored events of an active integration, oldest first, in the caller's transaction: each is
@@ -248,15 +259,28 @@ public class InboundStages {
         apply(integration, record, changedAt, false);
     }
 
+    /** Applies a record from the duplicates review list to the contact a person chose, in the caller's transaction. */
+    @Override
+    public void applyChosen(String integrationId, InboundRecord record, Map<String, Instant> fieldChangedAt,
+            DedupMatch choice) {
+        apply(integrations.find(integrationId).orElseThrow(), record, fieldChangedAt, true, choice);
+    }
+
+    private void apply(CompiledIntegration integration, InboundRecord record, Map<String, Instant> changedAt,
+            boolean dropStale) {
+        apply(integration, record, changedAt, dropStale, null);
+    }
+
     /**
      * Applies one external record to Komo. {@code changedAt} holds the platform's change time of each field it
      * knows one for; the other fields count as changed now.
      *
      * @param dropStale whether a field changed on the platform before Komo's last write of it is dropped
      *                  ({@link StaleChanges}); true for reported changes, which can arrive late
+     * @param chosen    the contact a person chose for the record; null to find it by external id, else dedup
      */
     private void apply(CompiledIntegration integration, InboundRecord record, Map<String, Instant> changedAt,
-            boolean dropStale) {
+            boolean dropStale, DedupMatch chosen) {
         IntegrationDefinition definition = integration.definition();
         Map<String, Object> incoming = mappedOnly(integration, record.fields());
         MappingResult komo = integration.mapper().toKomo(incoming);
@@ -268,10 +292,16 @@ public class InboundStages {
         // Before the contact is read, so the merge sees what Komo holds now and nobody changes it until the
         // transaction commits; a batch keeps the lock from its first record on (see Outbox).
         outbox.lockWrites();
-        Optional<SyncState> state = record.externalId() == null ? Optional.empty()
+        Optional<SyncState> state = record.externalId() == null || chosen != null ? Optional.empty()
                 : states.findByExternalId(integration.id(), record.externalId());
         Optional<IntegrationDefinition.DeletePolicy> deletesAs = definition.deletesAs();
-        Contact live = state.map(s -> Contact.findLive(s.contactId())).orElseGet(() -> byEmail(komo.record()));
+        DedupMatch match = chosen != null ? chosen : state.map(s -> DedupMatch.linked(Contact.findLive(s.contactId())))
+                .orElseGet(() -> matcher.match(definition.dedupKeyOrDefault(), record.externalId(), komo.record()));
+        if (match.needsReview() && !record.deleted()) { // a deletion of a record never linked deletes nothing
+            duplicates.park(integration.id(), record, changedAt, match);
+            return;
+        }
+        Contact live = match.contact();
         if ((live != null || !record.deleted()) && !inScope(integration, live, komo.record(), record.deleted())) {
             log.append(SyncLogEntry.success(integration.id(), "contact.received.skipped", live == null ? null : live.id,
                     record.externalId()));
@@ -292,7 +322,7 @@ public class InboundStages {
             return;
         }
         boolean archives = deletesAs.filter(d -> d == IntegrationDefinition.DeletePolicy.ARCHIVE).isPresent();
-        Contact existing = state.map(s -> linkedContact(s, archives)).orElseGet(() -> byEmail(komo.record()));
+        Contact existing = state.isPresent() ? linkedContact(state.get(), archives) : live;
         IntegrationDefinition.Mode mode = definition.modeOrDefault();
         if (existing == null) {
             if (mode != IntegrationDefinition.Mode.UPDATE_ONLY) {
@@ -308,7 +338,7 @@ public class InboundStages {
         }
         Map<String, Object> contact = mapper.convertValue(ContactView.of(existing), MAP);
         if (state.isEmpty() && states.load(integration.id(), List.of(existing.id)).isEmpty()) {
-            mergeFirstMatch(integration, record, existing, contact, komo.record(), incoming, now);
+            mergeFirstMatch(integration, record, match, contact, komo.record(), now);
             return;
         }
         SyncState known = state.orElseGet(() -> states.load(integration.id(), List.of(existing.id)).get(existing.id));
@@ -372,11 +402,13 @@ public class InboundStages {
     }
 
     /**
-     * The first time an external record meets a Komo contact with its email there is no base to merge
-     * with: the integration's dedup strategy (newest wins, Komo wins, fill blanks) decides each field.
+     * The first time an external record meets a Komo contact by its dedup key there is no base to merge
+     * with: the integration's dedup strategy (newest wins, Komo wins, fill blanks) decides each field, and the
+     * match and what each side gave are logged.
      */
-    private void mergeFirstMatch(CompiledIntegration integration, InboundRecord record, Contact existing,
-            Map<String, Object> contact, Map<String, Object> komoValues, Map<String, Object> incoming, Instant now) {
+    private void mergeFirstMatch(CompiledIntegration integration, InboundRecord record, DedupMatch match,
+            Map<String, Object> contact, Map<String, Object> komoValues, Instant now) {
+        Contact existing = match.contact();
         IntegrationDefinition.Dedup settings = integration.definition().dedup();
         DedupStrategy strategy = settings != null && settings.merge() != null ? settings.merge() : DedupStrategy.NEWEST_WINS;
         Map<String, Object> flatIncoming = KomoRecords.flatten(komoValues);
@@ -391,6 +423,8 @@ public class InboundStages {
         if (!changes.isEmpty()) {
             contacts.patch(existing.id, mapper.valueToTree(KomoRecords.nest(changes)));
         }
+        log.append(SyncLogEntry.firstMatch(integration.id(), existing.id, record.externalId(),
+                match.key().wireName(), match.value(), flatExisting, flatIncoming, changes));
         Map<String, Object> agreed = integration.mapper()
                 .toExternal(mapper.convertValue(ContactView.of(Contact.findLive(existing.id)), MAP)).record();
         states.save(List.of(new SyncState(integration.id(), existing.id, record.externalId(), agreed, now)));
@@ -429,12 +463,6 @@ public class InboundStages {
             }
         });
         return mapped;
-    }
-
-    private static Contact byEmail(Map<String, Object> komo) {
-        Object email = komo.get("email");
-        return email == null ? null
-                : io.komo.sync.contact.EmailAddresses.normalise(email.toString()).map(Contact::findLiveByEmail).orElse(null);
     }
 
     /** A stored webhook, or a pulled page when {@code runId} names its pull. */

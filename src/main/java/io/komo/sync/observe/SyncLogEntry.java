@@ -2,11 +2,14 @@ package io.komo.sync.observe;
 
 import java.util.List;
 
+import io.komo.sync.merge.FieldValues;
 import io.komo.sync.merge.MergeDecision;
 import io.komo.sync.merge.MergeOutcome;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -86,6 +89,35 @@ public record SyncLogEntry(Instant at, String integrationId, Type type, String o
                         d.outcome() == MergeOutcome.PARKED ? "conflict.parked" : "conflict.decided", contactId, externalId,
                         d.field(), text(d.oldValue()), text(d.newValue()), "rule " + d.rule().wireName() + ": " + d.reason()))
                 .toList();
+    }
+
+    /**
+     * A first match (dedup) and what it merged: the record met contact {@code contactId} by its key
+     * ({@code contact.received.matched}: the key as field, the value matched on as new), then one entry per field the
+     * sides held differently, in Komo's field names: {@code field.merged.external} where the platform's value was taken
+     * (old: Komo's, new: the platform's), {@code field.merged.komo} where Komo's stays (old: the platform's, new:
+     * Komo's).
+     *
+     * @param komo     what the contact held of the record's fields before the merge
+     * @param incoming the record's values
+     * @param taken    the fields taken from the platform
+     */
+    public static List<SyncLogEntry> firstMatch(String integrationId, UUID contactId, String externalId, String key,
+            String value, Map<String, Object> komo, Map<String, Object> incoming, Map<String, Object> taken) {
+        List<SyncLogEntry> entries = new ArrayList<>();
+        entries.add(new SyncLogEntry(Instant.now(), integrationId, Type.SUCCESS, "contact.received.matched", contactId,
+                externalId, key, null, value, null, null));
+        incoming.forEach((field, offered) -> {
+            Object held = komo.get(field);
+            if (taken.containsKey(field)) {
+                entries.add(fieldChanged(integrationId, "field.merged.external", contactId, externalId, field, text(held),
+                        text(offered)));
+            } else if (!FieldValues.same(held, offered)) {
+                entries.add(fieldChanged(integrationId, "field.merged.komo", contactId, externalId, field, text(offered),
+                        text(held)));
+            }
+        });
+        return entries;
     }
 
     public static String text(Object value) {

@@ -31,15 +31,16 @@ class PackageDependenciesTest {
     private static final List<List<String>> FLOORS = List.of(
             List.of("api", "camel", "schedule"),
             List.of("storage", "connector.spi", "merge"),
-            List.of("security", "dedup", "state"),
+            List.of("security", "state"),
             List.of("contact", "connector.webhook"),
+            List.of("dedup"),
             List.of("filter"),
             List.of("mapping"),
             List.of("definition"),
             List.of("errors"),
             List.of("delivery", "feed"),
             List.of("runtime", "observe", "subscription"),
-            List.of("conflict", "deadletter", "outbound"),
+            List.of("conflict", "deadletter", "duplicate", "outbound"),
             List.of("inbound"),
             List.of("run"),
             List.of("integration"));

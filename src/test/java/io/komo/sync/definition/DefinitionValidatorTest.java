@@ -127,6 +127,7 @@ class DefinitionValidatorTest {
                 onDelete: shred
                 sourceOfTruth: nobody
                 conflicts: { default: coin-toss, fields: { email: loudest } }
+                dedup: { key: fax, merge: oldest-wins }
                 mapping: [ { komo: email, external: email, direction: up } ]
                 """, null);
 
@@ -137,6 +138,8 @@ class DefinitionValidatorTest {
         assertThat(messageOf(errors, "conflicts.default")).contains("'coin-toss'").contains("two-way");
         assertThat(messageOf(errors, "conflicts.fields.email")).contains("'loudest'").contains("manual");
         assertThat(messageOf(errors, "mapping[0].direction")).contains("'up'").contains("both");
+        assertThat(messageOf(errors, "dedup.key")).contains("'fax'").contains("email, phone, external-id");
+        assertThat(messageOf(errors, "dedup.merge")).contains("'oldest-wins'").contains("fill-blanks");
     }
 
     @Test

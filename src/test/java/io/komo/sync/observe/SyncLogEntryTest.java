@@ -40,4 +40,25 @@ class SyncLogEntryTest {
             assertThat(entry.actor()).isEqualTo("rule two-way: external changed it later");
         });
     }
+
+    @Test
+    void aFirstMatchNamesTheKeyAndEachFieldTheSidesHeldDifferentlyWithItsSource() {
+        UUID contact = UUID.randomUUID();
+        Map<String, Object> komo = new java.util.HashMap<>(Map.of("firstName", "Ann", "phone", "+16502531234"));
+        komo.put("lastName", null);
+        Map<String, Object> incoming = Map.of("firstName", "Annie", "lastName", "Lee", "phone", "+16502531234");
+
+        List<SyncLogEntry> logged = SyncLogEntry.firstMatch("crm", contact, "ext-1", "phone", "+16502531234", komo,
+                incoming, Map.of("lastName", "Lee"));
+
+        assertThat(logged).allSatisfy(entry -> {
+            assertThat(entry.contactId()).isEqualTo(contact);
+            assertThat(entry.externalId()).isEqualTo("ext-1");
+        });
+        assertThat(logged).extracting(entry -> entry.operation() + " " + entry.field() + ": " + entry.oldValue()
+                + " -> " + entry.newValue()).containsExactlyInAnyOrder(
+                        "contact.received.matched phone: null -> +16502531234",
+                        "field.merged.external lastName: null -> Lee",
+                        "field.merged.komo firstName: Annie -> Ann");
+    }
 }
