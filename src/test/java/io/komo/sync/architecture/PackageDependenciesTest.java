@@ -32,7 +32,7 @@ class PackageDependenciesTest {
             List.of("api", "camel", "schedule"),
             List.of("storage", "connector.spi", "merge"),
             List.of("security", "dedup", "state"),
-            List.of("contact", "connector.webhook"),
+            List.of("contact", "connector"),
             List.of("filter"),
             List.of("mapping"),
             List.of("definition"),
