@@ -10,8 +10,12 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +32,10 @@ import org.quartz.CronExpression;
 
 import io.komo.sync.api.FieldError;
 import io.komo.sync.api.ProblemException;
+import io.komo.sync.connector.spi.AuthType;
+import io.komo.sync.connector.spi.Connector;
+import io.komo.sync.connector.spi.ConnectorOption;
+import io.komo.sync.connector.spi.ConnectorRegistry;
 import io.komo.sync.filter.ContactFilter;
 import io.komo.sync.filter.FilterException;
 import io.komo.sync.mapping.FieldMapper;
@@ -42,23 +50,23 @@ import io.komo.sync.mapping.MappingDefinitionException;
 public final class DefinitionValidator {
 
     public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
-    static final Set<String> AUTH_TYPES = Set.of("oauth2", "api-key", "basic", "headers", "none");
     static final int MAX_BATCH_SIZE = 10_000;
     static final int MAX_NAME_LENGTH = 200;
     /** A document with more problems than this is not worth reading further. */
     private static final int MAX_READ_ERRORS = 100;
     private static final Pattern ENUM_VALUES = Pattern.compile("not one of the values accepted for Enum class: \\[(.*)]");
 
-    private final Set<String> platforms;
+    private final ConnectorRegistry connectors;
     private final String defaultPhoneRegion;
     private final Clock clock;
 
     /**
-     * @param platforms          the platforms a connector exists for ({@code ConnectorRegistry.platforms()})
+     * @param connectors         the installed connectors: a definition's platform, auth type and options are
+     *                           checked against what its connector declares
      * @param defaultPhoneRegion as the mapper will be built with, so phone defaults are checked the same way
      */
-    public DefinitionValidator(Set<String> platforms, String defaultPhoneRegion, Clock clock) {
-        this.platforms = Set.copyOf(platforms);
+    public DefinitionValidator(ConnectorRegistry connectors, String defaultPhoneRegion, Clock clock) {
+        this.connectors = connectors;
         this.defaultPhoneRegion = defaultPhoneRegion;
         this.clock = clock;
     }
@@ -99,11 +107,12 @@ public final class DefinitionValidator {
             return errors.outcome(null);
         }
         IntegrationDefinition definition = checkId(read, outerId, errors);
-        checkPlatform(definition, errors);
+        Connector connector = checkPlatform(definition, errors);
         checkName(definition, errors);
         checkTrigger(definition.trigger(), errors);
         checkEndpoint(definition.endpoint(), errors);
-        checkAuth(definition.auth(), errors);
+        checkAuth(definition.auth(), connector, errors);
+        checkOptions(definition.options(), connector, errors);
         checkScope(definition.scope(), errors);
         checkMapping(definition.mapping(), errors);
         checkRateLimit(definition.rateLimit(), errors);
@@ -230,15 +239,21 @@ public final class DefinitionValidator {
         return id == null && effective != null ? definition.withId(effective) : definition;
     }
 
-    private void checkPlatform(IntegrationDefinition definition, Errors errors) {
+    /** The definition's connector, or null (and an error) when it names none that is installed. */
+    private Connector checkPlatform(IntegrationDefinition definition, Errors errors) {
         if (definition.platform() == null || definition.platform().isBlank()) {
             errors.add("platform", "is required; available: " + available());
-        } else if (!platforms.contains(definition.platform())) {
+            return null;
+        }
+        Optional<Connector> connector = connectors.find(definition.platform());
+        if (connector.isEmpty()) {
             errors.add("platform", "unknown platform '" + definition.platform() + "'; available: " + available());
         }
+        return connector.orElse(null);
     }
 
     private String available() {
+        Set<String> platforms = connectors.platforms();
         return platforms.isEmpty() ? "none (no connector is installed)" : String.join(", ", platforms.stream().sorted().toList());
     }
 
@@ -284,10 +299,48 @@ public final class DefinitionValidator {
         }
     }
 
-    private static void checkAuth(IntegrationDefinition.Auth auth, Errors errors) {
-        if (auth != null && auth.type() != null && !AUTH_TYPES.contains(auth.type())) {
-            errors.add("auth.type", "unknown value '" + auth.type() + "'; allowed: " + String.join(", ", AUTH_TYPES.stream().sorted().toList()));
+    /**
+     * An auth type must be one the platform's connector takes ({@link Connector#authTypes()}); without a known
+     * connector, one of all there are. No auth block means {@code none}, which a platform that needs
+     * authentication refuses.
+     */
+    private static void checkAuth(IntegrationDefinition.Auth auth, Connector connector, Errors errors) {
+        Set<AuthType> accepted = connector == null ? EnumSet.allOf(AuthType.class) : connector.authTypes();
+        String named = auth == null ? null : auth.type();
+        Optional<AuthType> type = named == null ? Optional.of(AuthType.NONE) : AuthType.of(named);
+        if (type.isPresent() && accepted.contains(type.get())) {
+            return;
         }
+        String allowed = String.join(", ", accepted.stream().map(AuthType::wireName).sorted().toList());
+        if (named == null) {
+            errors.add("auth.type", "is required by the " + connector.platform() + " platform; allowed: " + allowed);
+        } else if (type.isEmpty() || connector == null) {
+            errors.add("auth.type", "unknown value '" + named + "'; allowed: " + allowed);
+        } else {
+            errors.add("auth.type", "the " + connector.platform() + " platform does not take '" + named + "'; allowed: " + allowed);
+        }
+    }
+
+    /**
+     * Each option must be one the platform's connector declares ({@link Connector#options()}) and fit its type; a
+     * required one must be there. Each problem is named at {@code options.<name>}. Without a known connector the
+     * options cannot be judged (the platform error says why).
+     */
+    private static void checkOptions(Map<String, Object> options, Connector connector, Errors errors) {
+        if (connector == null) {
+            return;
+        }
+        Map<String, Object> given = options == null ? Map.of() : options;
+        Map<String, ConnectorOption> declared = new LinkedHashMap<>();
+        connector.options().forEach(option -> declared.put(option.name(), option));
+        for (String name : given.keySet()) {
+            if (!declared.containsKey(name)) {
+                errors.add("options." + name, "unknown option '" + name + "' of the " + connector.platform() + " platform; "
+                        + (declared.isEmpty() ? "it takes none" : "allowed: " + String.join(", ", declared.keySet())));
+            }
+        }
+        declared.values().forEach(option -> option.problem(given.get(option.name()))
+                .ifPresent(problem -> errors.add("options." + option.name(), problem)));
     }
 
     private static void checkScope(IntegrationDefinition.Scope scope, Errors errors) {

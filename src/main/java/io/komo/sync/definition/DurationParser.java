@@ -1,13 +1,14 @@
 package io.komo.sync.definition;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Reads the API's durations ({@code retry.initialDelay: 1s}): a whole number and one of ms, s, m, h. */
+import io.komo.sync.connector.spi.ConnectorOption;
+
+/**
+ * Reads the API's durations ({@code retry.initialDelay: 1s}): a whole number and one of ms, s, m, h. The grammar is
+ * {@link ConnectorOption#parseDuration}'s, so a connector's duration options are written the same way.
+ */
 public final class DurationParser {
-
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
 
     private DurationParser() {
     }
@@ -16,17 +17,7 @@ public final class DurationParser {
         if (text == null) {
             throw new IllegalArgumentException("duration missing: expected e.g. 500ms, 1s, 10m, 1h");
         }
-        Matcher matcher = DURATION.matcher(text.strip());
-        if (!matcher.matches()) {
-            throw new IllegalArgumentException("invalid duration '" + text
-                    + "': expected a whole number followed by ms, s, m or h, e.g. 500ms, 1s, 10m, 1h");
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
+        return ConnectorOption.parseDuration(text).orElseThrow(() -> new IllegalArgumentException("invalid duration '"
+                + text + "': expected a whole number followed by ms, s, m or h, e.g. 500ms, 1s, 10m, 1h"));
     }
 }

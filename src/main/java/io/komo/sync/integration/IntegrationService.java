@@ -65,7 +65,7 @@ public class IntegrationService {
     public DefinitionValidator validator() {
         DefinitionValidator v = validator;
         if (v == null) {
-            v = new DefinitionValidator(connectors.platforms(), defaultPhoneRegion, Clock.systemUTC());
+            v = new DefinitionValidator(connectors, defaultPhoneRegion, Clock.systemUTC());
             validator = v;
         }
         return v;

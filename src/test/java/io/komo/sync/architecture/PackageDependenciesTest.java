@@ -32,7 +32,7 @@ class PackageDependenciesTest {
             List.of("api", "camel", "schedule"),
             List.of("storage", "connector.spi", "merge"),
             List.of("security", "state"),
-            List.of("contact", "connector.webhook"),
+            List.of("contact", "connector"),
             List.of("dedup"),
             List.of("filter"),
             List.of("mapping"),

@@ -3,7 +3,9 @@ package io.komo.sync.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Proxy;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -13,6 +15,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.junit.jupiter.api.Test;
 
 import io.komo.sync.api.FieldError;
+import io.komo.sync.connector.spi.AuthType;
+import io.komo.sync.connector.spi.Connector;
+import io.komo.sync.connector.spi.ConnectorOption;
+import io.komo.sync.connector.spi.ConnectorRegistry;
+import io.komo.sync.connector.webhook.WebhookConnector;
 import io.komo.sync.merge.ConflictRule;
 import io.komo.sync.merge.Side;
 
@@ -20,8 +27,28 @@ import io.komo.sync.merge.Side;
 class DefinitionValidatorTest {
 
     private static final ObjectMapper YAML = new YAMLMapper();
-    private final DefinitionValidator validator = new DefinitionValidator(Set.of("hubspot", "webhook"), "US",
-            Clock.systemUTC());
+    /** A platform that authenticates with OAuth only and declares one option of each type. */
+    private static final Connector HUBSPOT = stub("hubspot", EnumSet.of(AuthType.OAUTH2),
+            ConnectorOption.text("portal", "The HubSpot account id.").asRequired(),
+            ConnectorOption.integer("pageSize", "Records per read.").withDefault(100),
+            ConnectorOption.bool("archiveOnDelete", "Archive instead of deleting."),
+            ConnectorOption.duration("overlap", "How far back each read starts.").withDefault("5m"),
+            ConnectorOption.url("tokenUrl", "Where OAuth tokens are refreshed."),
+            ConnectorOption.oneOf("region", "Where the account is hosted.", "na1", "eu1"));
+
+    private final DefinitionValidator validator = new DefinitionValidator(
+            ConnectorRegistry.of(HUBSPOT, new WebhookConnector()), "US", Clock.systemUTC());
+
+    /** A connector that declares what the validator reads and does nothing else. */
+    private static Connector stub(String platform, Set<AuthType> authTypes, ConnectorOption... options) {
+        return (Connector) Proxy.newProxyInstance(Connector.class.getClassLoader(), new Class<?>[] {Connector.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "platform" -> platform;
+                    case "authTypes" -> authTypes;
+                    case "options" -> List.of(options);
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
 
     private static JsonNode yaml(String text) throws Exception {
         return YAML.readTree(text);
@@ -56,6 +83,7 @@ class DefinitionValidatorTest {
                 trigger: { realtime: true, schedule: "0 0 * * * ?", timezone: Europe/London }
                 endpoint: { baseUrl: "https://api.hubapi.com" }
                 auth: { type: oauth2, credential: hubspot-main }
+                options: { portal: "4711", pageSize: 50, archiveOnDelete: true, overlap: 10m, region: eu1 }
                 scope: { filter: "tier in ['GOLD','PLATINUM'] and 'newsletter' in lists" }
                 mapping:
                   - { komo: email,     external: email }
@@ -100,6 +128,53 @@ class DefinitionValidatorTest {
     void anUnknownPlatformListsTheAvailableOnes() throws Exception {
         assertThat(messageOf(errors("{id: a-b, platform: hubspt}", null), "platform"))
                 .isEqualTo("unknown platform 'hubspt'; available: hubspot, webhook");
+    }
+
+    @Test
+    void optionsAreCheckedAgainstWhatThePlatformDeclares() throws Exception {
+        List<FieldError> errors = errors("""
+                id: options-test
+                platform: hubspot
+                auth: { type: oauth2 }
+                options: { pageSize: "fifty", archiveOnDelete: "yes", overlap: 5 minutes, tokenUrl: "/token",
+                           region: us1, portl: "4711" }
+                """, null);
+
+        assertThat(fields(errors)).containsExactlyInAnyOrder("options.portal", "options.pageSize",
+                "options.archiveOnDelete", "options.overlap", "options.tokenUrl", "options.region", "options.portl");
+        assertThat(messageOf(errors, "options.portal")).isEqualTo("is required: The HubSpot account id.");
+        assertThat(messageOf(errors, "options.pageSize")).isEqualTo("expected a whole number, not 'fifty'");
+        assertThat(messageOf(errors, "options.archiveOnDelete")).isEqualTo("expected true or false, not 'yes'");
+        assertThat(messageOf(errors, "options.overlap")).contains("duration").contains("'5 minutes'");
+        assertThat(messageOf(errors, "options.tokenUrl")).contains("absolute http or https URL");
+        assertThat(messageOf(errors, "options.region")).isEqualTo("expected one of na1, eu1, not 'us1'");
+        assertThat(messageOf(errors, "options.portl")).startsWith("unknown option 'portl' of the hubspot platform")
+                .endsWith("allowed: portal, pageSize, archiveOnDelete, overlap, tokenUrl, region");
+    }
+
+    @Test
+    void theWebhookPlatformDeclaresItsPayloadMembers() throws Exception {
+        assertThat(validator.validate(yaml(
+                "{id: hooks, platform: webhook, options: {idField: uid, changedAtField: modified, deletedField: gone}}"), null)
+                .errors()).isEmpty();
+        List<FieldError> errors = errors("{id: hooks, platform: webhook, options: {idField: 7, secret: x}}", null);
+        assertThat(messageOf(errors, "options.idField")).isEqualTo("expected a non-empty text, not 7");
+        assertThat(messageOf(errors, "options.secret"))
+                .isEqualTo("unknown option 'secret' of the webhook platform; allowed: idField, changedAtField, deletedField");
+    }
+
+    @Test
+    void theAuthTypeMustBeOneThePlatformTakes() throws Exception {
+        for (String type : List.of("none", "bearer", "basic", "api-key", "headers")) {
+            assertThat(validator.validate(yaml("{id: hooks, platform: webhook, auth: {type: " + type + "}}"), null).errors())
+                    .as(type).isEmpty();
+        }
+        assertThat(messageOf(errors("{id: hooks, platform: webhook, auth: {type: oauth2}}", null), "auth.type"))
+                .isEqualTo("the webhook platform does not take 'oauth2'; allowed: api-key, basic, bearer, headers, none");
+        assertThat(messageOf(errors("{id: hub, platform: hubspot, options: {portal: '1'}}", null), "auth.type"))
+                .isEqualTo("is required by the hubspot platform; allowed: oauth2");
+        assertThat(messageOf(errors("{id: hub, platform: hubspot, auth: {type: magic}, options: {portal: '1'}}", null),
+                "auth.type")).isEqualTo("unknown value 'magic'; allowed: oauth2");
     }
 
     @Test

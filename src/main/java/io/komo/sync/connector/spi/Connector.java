@@ -1,8 +1,10 @@
 package io.komo.sync.connector.spi;
 
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 
 /**
@@ -12,7 +14,10 @@ import java.util.Optional;
  * throttling and dead letters are decided in one place for all platforms.
  *
  * <p>One implementation per platform, in its own package under {@code connector/}, as an
- * {@code @ApplicationScoped} bean; {@link ConnectorRegistry} finds it by {@link #platform()}.
+ * {@code @ApplicationScoped} bean; {@link ConnectorRegistry} finds it by {@link #platform()}. Everything the engine
+ * needs to know of a platform is declared here, so adding one touches nothing else: its defaults, its
+ * {@link #options()} and {@link #authTypes()} (checked when a definition is saved), its fields, its
+ * {@link #throttleSignals()}. Its test extends the connector contract test (docs/CONNECTORS.md).
  */
 public interface Connector {
 
@@ -21,6 +26,22 @@ public interface Connector {
 
     /** Batch size, rate limit and key field to use when a definition does not say. */
     ConnectorDefaults defaults();
+
+    /**
+     * The settings a definition may give under {@code options}; the validator refuses any other and any value that
+     * does not fit its declaration. None by default.
+     */
+    default List<ConnectorOption> options() {
+        return List.of();
+    }
+
+    /**
+     * The {@code auth.type} values the platform takes; the validator refuses any other. By default every type,
+     * including none: a connector that authenticates says how, and leaves out {@link AuthType#NONE} when it must.
+     */
+    default Set<AuthType> authTypes() {
+        return EnumSet.allOf(AuthType.class);
+    }
 
     /** The fields the platform offers, for mapping. */
     List<FieldDescriptor> describeFields(ConnectorContext context);

@@ -1,5 +1,6 @@
 package io.komo.sync.connector.spi;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -18,7 +19,16 @@ public class ConnectorRegistry {
 
     @Inject
     public ConnectorRegistry(@Any Instance<Connector> connectors) {
+        this((Iterable<Connector>) connectors);
+    }
+
+    private ConnectorRegistry(Iterable<? extends Connector> connectors) {
         connectors.forEach(c -> byPlatform.put(c.platform(), c));
+    }
+
+    /** A registry of the given connectors, for code that runs without the application (unit tests, tools). */
+    public static ConnectorRegistry of(Connector... connectors) {
+        return new ConnectorRegistry(List.of(connectors));
     }
 
     public Optional<Connector> find(String platform) {

@@ -14,20 +14,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.komo.sync.connector.spi.ConnectorOption;
 import io.komo.sync.connector.spi.InboundRecord;
 
 /**
  * Reads what a custom system pushes to {@code POST /webhooks/{integrationId}}: one JSON object, an array
  * of objects, or {@code {"records": [...]}}. Which member is the id, the change time and the deletion
  * flag is configurable through the definition's options {@code idField} (default {@code id}),
- * {@code changedAtField} ({@code updatedAt}, ISO-8601) and {@code deletedField} ({@code deleted}).
+ * {@code changedAtField} ({@code updatedAt}, ISO-8601) and {@code deletedField} ({@code deleted}), declared here
+ * for the validator ({@link #OPTIONS}).
  * A record without a change time gets the one the caller knows from the request, if any.
  */
 final class InboundPayload {
 
-    static final String ID_FIELD = "idField";
-    static final String CHANGED_AT_FIELD = "changedAtField";
-    static final String DELETED_FIELD = "deletedField";
+    static final ConnectorOption ID_FIELD = ConnectorOption.text("idField",
+            "The member of each pushed record that holds its id on the custom system.").withDefault("id");
+    static final ConnectorOption CHANGED_AT_FIELD = ConnectorOption.text("changedAtField",
+            "The member of each pushed record that holds when it changed (ISO-8601 with offset); a record without it "
+                    + "counts as changed when the webhook was signed.").withDefault("updatedAt");
+    static final ConnectorOption DELETED_FIELD = ConnectorOption.text("deletedField",
+            "The member of each pushed record that, when true, says the record was deleted.").withDefault("deleted");
+    /** The options of the webhook platform: which members of a pushed record are not fields. */
+    static final List<ConnectorOption> OPTIONS = List.of(ID_FIELD, CHANGED_AT_FIELD, DELETED_FIELD);
 
     private static final TypeReference<LinkedHashMap<String, Object>> FIELDS = new TypeReference<>() {
     };
@@ -39,9 +47,9 @@ final class InboundPayload {
 
     InboundPayload(ObjectMapper json, Map<String, Object> options) {
         this.json = json;
-        this.idField = option(options, ID_FIELD, "id");
-        this.changedAtField = option(options, CHANGED_AT_FIELD, "updatedAt");
-        this.deletedField = option(options, DELETED_FIELD, "deleted");
+        this.idField = (String) ID_FIELD.valueIn(options);
+        this.changedAtField = (String) CHANGED_AT_FIELD.valueIn(options);
+        this.deletedField = (String) DELETED_FIELD.valueIn(options);
     }
 
     List<InboundRecord> parse(String body, Instant changedAtFallback) {
@@ -92,10 +100,5 @@ final class InboundPayload {
 
     private static boolean isTrue(JsonNode value) {
         return value != null && (value.isBoolean() ? value.booleanValue() : "true".equalsIgnoreCase(value.asText()));
-    }
-
-    private static String option(Map<String, Object> options, String name, String fallback) {
-        Object value = options == null ? null : options.get(name);
-        return value == null || value.toString().isBlank() ? fallback : value.toString();
     }
 }

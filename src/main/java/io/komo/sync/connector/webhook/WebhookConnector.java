@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,12 +18,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.komo.sync.connector.spi.AuthType;
 import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.connector.spi.ChangedPage;
 import io.komo.sync.connector.spi.Connector;
 import io.komo.sync.connector.spi.ConnectorContext;
 import io.komo.sync.connector.spi.DeleteKind;
 import io.komo.sync.connector.spi.ConnectorDefaults;
+import io.komo.sync.connector.spi.ConnectorOption;
 import io.komo.sync.connector.spi.FieldDescriptor;
 import io.komo.sync.connector.spi.InboundRecord;
 import io.komo.sync.connector.spi.InboundWebhook;
@@ -57,6 +61,8 @@ public class WebhookConnector implements Connector {
     public static final String CONTACT_ID_MEMBER = "komoContactId";
 
     private static final ConnectorDefaults DEFAULTS = new ConnectorDefaults(1, 10, 1, null, "email");
+    private static final Set<AuthType> AUTH_TYPES = EnumSet.of(AuthType.NONE, AuthType.BEARER, AuthType.BASIC,
+            AuthType.API_KEY, AuthType.HEADERS);
     private static final int ERROR_BODY_PREFIX = 300;
 
     private final Clock clock;
@@ -79,6 +85,18 @@ public class WebhookConnector implements Connector {
     @Override
     public ConnectorDefaults defaults() {
         return DEFAULTS;
+    }
+
+    /** {@code idField}, {@code changedAtField}, {@code deletedField}: see {@link InboundPayload}. */
+    @Override
+    public List<ConnectorOption> options() {
+        return InboundPayload.OPTIONS;
+    }
+
+    /** What {@link AuthHeaders} can put into a call; a custom endpoint has no OAuth token flow. */
+    @Override
+    public Set<AuthType> authTypes() {
+        return AUTH_TYPES;
     }
 
     /** Free-form: the receiver takes whatever fields the mapping names. */

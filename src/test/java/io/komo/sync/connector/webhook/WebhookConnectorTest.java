@@ -1,45 +1,142 @@
 package io.komo.sync.connector.webhook;
 
-import io.komo.sync.runtime.ConnectorContexts;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.komo.sync.connector.ConnectorContractTest;
 import io.komo.sync.connector.spi.CallOutcome;
+import io.komo.sync.connector.spi.Connector;
 import io.komo.sync.connector.spi.ConnectorContext;
+import io.komo.sync.connector.spi.ConnectorContext.Endpoint;
 import io.komo.sync.connector.spi.InboundRecord;
 import io.komo.sync.connector.spi.InboundWebhook;
 import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
-import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.definition.IntegrationDefinition.Auth;
-import io.komo.sync.definition.IntegrationDefinition.Endpoint;
+import io.komo.sync.errors.Classification.Kind;
 import io.komo.sync.security.StandardWebhooks;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-class WebhookConnectorTest {
+/**
+ * The custom endpoint: the connector contract against {@link WebhookReceiverFake}, and what is its own — the body
+ * template, the endpoint's method, path and headers, the auth headers, outbound signing, how its answers and pushed
+ * payloads are read.
+ */
+class WebhookConnectorTest extends ConnectorContractTest {
 
-    static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     static final UUID ANN = UUID.fromString("00000000-0000-0000-0000-00000000a001");
     static final UUID BOB = UUID.fromString("00000000-0000-0000-0000-00000000b002");
 
-    private final WebhookConnector connector = new WebhookConnector(Clock.fixed(NOW, ZoneOffset.UTC));
+    @RegisterExtension
+    static final WebhookReceiverFake receiver = WebhookReceiverFake.eachTest();
+
+    private final WebhookConnector connector = new WebhookConnector(CLOCK);
     private final ObjectMapper json = new ObjectMapper();
+
+    // ---- the contract's fixtures ----
+
+    @Override
+    protected Connector connector() {
+        return connector;
+    }
+
+    /** A custom endpoint has no read API (inbound is push only) and answers a batch as a whole. */
+    @Override
+    protected Set<Capability> capabilities() {
+        return EnumSet.of(Capability.WEBHOOKS, Capability.DELETE);
+    }
+
+    /** The default is one record per call; a definition may raise it, and then every body is an array. */
+    @Override
+    protected int batchSize() {
+        return 3;
+    }
+
+    @Override
+    protected PlatformFake fake() {
+        return new PlatformFake() {
+            @Override
+            public String baseUrl() {
+                return receiver.baseUrl();
+            }
+
+            @Override
+            public void answerNext(int status, Map<String, String> headers, String body) {
+                receiver.answer(status, headers, body, 1);
+            }
+
+            @Override
+            public int calls() {
+                return receiver.received().size();
+            }
+
+            @Override
+            public List<String> upsertedKeys() {
+                List<String> keys = new ArrayList<>();
+                for (WebhookReceiverFake.Received request : receiver.received()) {
+                    if (!request.method().equals("DELETE")) {
+                        JsonNode body = readTree(request.body());
+                        (body.isArray() ? body : json.createArrayNode().add(body)).forEach(r -> keys.add(r.get("email").asText()));
+                    }
+                }
+                return keys;
+            }
+
+            @Override
+            public List<String> deletedKeys() {
+                return receiver.received().stream().filter(r -> r.method().equals("DELETE"))
+                        .map(r -> URLDecoder.decode(r.url().substring(r.url().indexOf("key=") + 4), StandardCharsets.UTF_8))
+                        .toList();
+            }
+        };
+    }
+
+    @Override
+    protected ConnectorContext context(String baseUrl, Integer batchSize) {
+        return new ConnectorContext("hook-1", new Endpoint(baseUrl, "/api/contacts", null, Map.of("X-Source", "komo"), null),
+                null, batchSize, null, null, Map.of("secret", SECRET));
+    }
+
+    /** Any 2xx takes the batch; the generic HTTP rules read everything else. */
+    @Override
+    protected List<StatusCase> statuses() {
+        return List.of(succeeds(200, "{\"ok\":true}"), succeeds(201, "{\"id\":\"ext-9\"}"), succeeds(204, ""),
+                fails(400, "{\"error\":\"bad email\"}", Kind.PERMANENT), fails(401, "", Kind.AUTH),
+                fails(403, "", Kind.PERMANENT), fails(404, "", Kind.PERMANENT), fails(408, "", Kind.RETRYABLE),
+                fails(422, "{\"error\":\"email rejected\"}", Kind.PERMANENT),
+                throttled(429, "{\"error\":\"slow down\"}", Duration.ofSeconds(3)).withHeader("Retry-After", "3"),
+                throttled(429, "", Duration.ofSeconds(30)), fails(500, "down", Kind.RETRYABLE),
+                fails(502, "", Kind.RETRYABLE), fails(503, "", Kind.RETRYABLE),
+                throttled(503, "", Duration.ofSeconds(120)).withHeader("Retry-After", "120"));
+    }
+
+    @Override
+    protected String webhookBody(String externalId, String key, boolean deleted) {
+        return "{\"id\":\"" + externalId + "\",\"email\":\"" + key + "\",\"deleted\":" + deleted + "}";
+    }
+
+    @Override
+    protected InboundWebhook signedWebhook(String body, Instant signedAt) {
+        return inbound(StandardWebhooks.fromSecret(SECRET).signedHeaders(signedAt, body), body);
+    }
 
     // ---- outbound ----
 
@@ -67,11 +164,11 @@ class WebhookConnectorTest {
 
     @Test
     void largerBatchSizeAlwaysSendsAnArray() throws Exception {
-        IntegrationDefinition twoPerCall = definition(endpoint(null), null, 50);
-        JsonNode two = json.readTree(connector.upsert(ConnectorContexts.of(twoPerCall, null, null), List.of(ann(), bob())).body());
+        ConnectorContext twoPerCall = batched(endpoint(null), 50);
+        JsonNode two = json.readTree(connector.upsert(twoPerCall, List.of(ann(), bob())).body());
         assertThat(two.isArray()).isTrue();
         assertThat(two.get(1).get("email").asText()).isEqualTo("bob@example.com");
-        JsonNode lastBatch = json.readTree(connector.upsert(ConnectorContexts.of(twoPerCall, null, null), List.of(ann())).body());
+        JsonNode lastBatch = json.readTree(connector.upsert(twoPerCall, List.of(ann())).body());
         assertThat(lastBatch.isArray()).as("a receiver of batches sees one shape").isTrue();
     }
 
@@ -106,8 +203,7 @@ class WebhookConnectorTest {
 
     @Test
     void templateRendersAnArrayForBatches() throws Exception {
-        IntegrationDefinition batched = definition(endpoint("{\"e\":${email}}"), null, 10);
-        JsonNode body = json.readTree(connector.upsert(ConnectorContexts.of(batched, null, null), List.of(ann(), bob())).body());
+        JsonNode body = json.readTree(connector.upsert(batched(endpoint("{\"e\":${email}}"), 10), List.of(ann(), bob())).body());
         assertThat(body.toString()).isEqualTo("[{\"e\":\"ann@example.com\"},{\"e\":\"bob@example.com\"}]");
     }
 
@@ -195,10 +291,10 @@ class WebhookConnectorTest {
         assertThat(WebhookConnector.connectionTestPassed(outcome(502, ""))).isFalse();
     }
 
+    /** The contract checks that reading is refused; the custom endpoint also says where inbound changes go instead. */
     @Test
-    void hasNoReadApi() {
-        ConnectorContext context = context(endpoint(null), null, null, null);
-        assertThatThrownBy(() -> connector.readChangedSince(context, null, null, 100))
+    void hasNoReadApiAndSaysWhereToPush() {
+        assertThatThrownBy(() -> connector.readChangedSince(context(endpoint(null), null, null, null), null, null, 100))
                 .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("/webhooks/");
     }
 
@@ -234,26 +330,25 @@ class WebhookConnectorTest {
                 .containsExactly(RecordResult.ok("ann@example.com", false));
     }
 
+    /** Retryability per status is the contract's table; the reason a record carries is the custom endpoint's own. */
     @Test
-    void failuresFailEveryRecordWithTheClassifiersRetryability() {
+    void aFailureFailsEveryRecordNamingTheStatusAndTheStartOfTheAnswer() {
         ConnectorContext context = context(endpoint(null), null, null, null);
         List<RecordResult> serverError = connector.upsertResults(context, List.of(ann(), bob()), outcome(503, "down"));
         assertThat(serverError).hasSize(2).allMatch(r -> !r.success() && r.retryable());
         assertThat(serverError.get(0).error()).contains("503").contains("down");
-        assertThat(connector.upsertResults(context, List.of(ann()), outcome(429, ""))).allMatch(RecordResult::retryable);
         assertThat(connector.upsertResults(context, List.of(ann()), outcome(400, "{\"error\":\"bad email\"}")))
                 .allMatch(r -> !r.success() && !r.retryable() && r.error().contains("bad email"));
-        assertThat(connector.upsertResults(context, List.of(ann()), outcome(401, ""))).noneMatch(RecordResult::retryable);
     }
 
     // ---- inbound ----
 
+    /** The contract checks that forged webhooks are rejected; Standard Webhooks says why in these words. */
     @Test
-    void verifiesAnInboundWebhookSignedWithTheIntegrationsSecret() {
+    void rejectionsSayWhy() {
         ConnectorContext context = context(endpoint(null), null, null, Map.of("secret", SECRET));
         String body = "{\"id\":\"x1\",\"email\":\"ann@example.com\"}";
         Map<String, String> signed = StandardWebhooks.fromSecret(SECRET).signedHeaders(NOW.minusSeconds(30), body);
-        assertThat(connector.verifyWebhook(context, inbound(signed, body)).valid()).isTrue();
         assertThat(connector.verifyWebhook(context, inbound(signed, body + " ")).reason()).isEqualTo("signature mismatch");
         Map<String, String> old = StandardWebhooks.fromSecret(SECRET).signedHeaders(NOW.minusSeconds(600), body);
         assertThat(connector.verifyWebhook(context, inbound(old, body)).reason()).isEqualTo("stale timestamp");
@@ -302,10 +397,9 @@ class WebhookConnectorTest {
 
     @Test
     void fieldNamesComeFromTheOptions() {
-        IntegrationDefinition custom = new IntegrationDefinition("in-1", "webhook", null, null, null, null, null, null,
-                endpoint(null), null, null, null, null, null, null, null, null,
-                Map.of("idField", "uid", "changedAtField", "modified", "deletedField", "gone"));
-        List<InboundRecord> records = connector.parseWebhook(ConnectorContexts.of(custom, null, null), inbound(Map.of(),
+        ConnectorContext custom = new ConnectorContext("in-1", endpoint(null), null, null,
+                Map.of("idField", "uid", "changedAtField", "modified", "deletedField", "gone"), null, null);
+        List<InboundRecord> records = connector.parseWebhook(custom, inbound(Map.of(),
                 "{\"uid\":\"u7\",\"id\":\"kept\",\"modified\":\"2026-02-01T10:00:00Z\",\"gone\":true}"));
         assertThat(records.get(0).externalId()).isEqualTo("u7");
         assertThat(records.get(0).fields()).containsEntry("id", "kept").doesNotContainKey("uid");
@@ -332,19 +426,25 @@ class WebhookConnectorTest {
         return connector.upsert(context(endpoint(null), authType, credential, null), List.of(ann())).headers();
     }
 
+    private JsonNode readTree(String body) {
+        try {
+            return json.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the receiver got a body that is not JSON: " + body, e);
+        }
+    }
+
     static Endpoint endpoint(String template) {
         return new Endpoint("https://hooks.example.com", "/api/contacts", null, Map.of("X-Source", "komo"), template);
     }
 
-    static IntegrationDefinition definition(Endpoint endpoint, String authType, Integer batchSize) {
-        return new IntegrationDefinition("hook-1", "webhook", "Custom", null, null, null, null, null, endpoint,
-                authType == null ? null : new Auth(authType, "cred-1", null), null, null, null, null, null, null,
-                batchSize, null);
-    }
-
     static ConnectorContext context(Endpoint endpoint, String authType, Map<String, String> credential,
             Map<String, String> webhookSecret) {
-        return ConnectorContexts.of(definition(endpoint, authType, null), credential, webhookSecret);
+        return new ConnectorContext("hook-1", endpoint, authType, null, null, credential, webhookSecret);
+    }
+
+    static ConnectorContext batched(Endpoint endpoint, int batchSize) {
+        return new ConnectorContext("hook-1", endpoint, null, batchSize, null, null, null);
     }
 
     static OutboundRecord ann() {

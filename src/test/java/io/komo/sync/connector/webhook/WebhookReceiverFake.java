@@ -136,10 +136,14 @@ public final class WebhookReceiverFake implements AutoCloseable, BeforeEachCallb
         return plan(new Planned(status, Map.of(), body, Duration.ZERO), times);
     }
 
+    /** The next {@code times} calls answer {@code status} with these headers and {@code body}. */
+    public WebhookReceiverFake answer(int status, Map<String, String> headers, String body, int times) {
+        return plan(new Planned(status, Map.copyOf(headers), body, Duration.ZERO), times);
+    }
+
     /** The next {@code times} calls answer 429 with {@code Retry-After: <seconds>}. */
     public WebhookReceiverFake throttle(int retryAfterSeconds, int times) {
-        return plan(new Planned(429, Map.of("Retry-After", Integer.toString(retryAfterSeconds)),
-                "{\"error\":\"slow down\"}", Duration.ZERO), times);
+        return answer(429, Map.of("Retry-After", Integer.toString(retryAfterSeconds)), "{\"error\":\"slow down\"}", times);
     }
 
     /** The next {@code times} calls answer 200 only after {@code delay}: longer than the caller's timeout, it is one. */
