@@ -46,6 +46,7 @@ import io.komo.sync.definition.IntegrationDefinition;
 import io.komo.sync.runtime.RunningIntegrations;
 import io.komo.sync.observe.SyncLog;
 import io.komo.sync.observe.SyncLogEntry;
+import io.komo.sync.merge.FieldValues;
 import io.komo.sync.merge.ManualConflict;
 import io.komo.sync.merge.MergeResolver;
 import io.komo.sync.merge.MergeResult;
@@ -83,6 +84,37 @@ public class InboundStages implements ParkedRecordApplier {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
     private static final int BATCH = 100;
+
+    /**
+     * What applying one external record did (or, in a transaction that is rolled back, would do) in Komo.
+     *
+     * @param changes the contact's fields that changed, in Komo's field names (dotted for nested ones)
+     * @param reason  why it was skipped, waits for review or failed; null otherwise
+     */
+    public record Applied(Kind kind, UUID contactId, List<FieldChange> changes, String reason) {
+
+        public enum Kind { CREATE, UPDATE, DELETE, SKIP, REVIEW, ERROR }
+
+        /** A Komo field: its value before and after. */
+        public record FieldChange(String field, Object from, Object to) {
+        }
+
+        static Applied skipped(UUID contactId, String reason) {
+            return new Applied(Kind.SKIP, contactId, List.of(), reason);
+        }
+
+        /** The fields of {@code after} (a flat Komo record) whose value differs from {@code before}'s. */
+        static List<FieldChange> changes(Map<String, Object> before, Map<String, Object> after) {
+            List<FieldChange> changes = new ArrayList<>();
+            after.forEach((field, value) -> {
+                Object old = before.get(field);
+                if (!FieldValues.same(old, value)) {
+                    changes.add(new FieldChange(field, old, value));
+                }
+            });
+            return changes;
+        }
+    }
 
     private final MergeResolver resolver = new MergeResolver();
     private final DedupMerger dedup = new DedupMerger();
@@ -249,14 +281,28 @@ public class InboundStages implements ParkedRecordApplier {
      * platform's state read just now, so it is taken even where Komo wrote a field after the record's change
      * time (that write evidently did not land), rather than dropped as a late echo.
      */
-    public void applyRecord(String integrationId, InboundRecord record) {
+    public Applied applyRecord(String integrationId, InboundRecord record) {
+        return applyRead(integrationId, record, false);
+    }
+
+    /**
+     * Applies one record read from the platform as a pull's merge would (a field changed there before Komo's last
+     * write of it is a late echo and dropped), in the caller's transaction, and answers what it did. Used by the
+     * test sync, which tries the integration as it will run: a test is no repair, so it must not overwrite a newer
+     * Komo value with an older platform one.
+     */
+    public Applied applyPulled(String integrationId, InboundRecord record) {
+        return applyRead(integrationId, record, true);
+    }
+
+    private Applied applyRead(String integrationId, InboundRecord record, boolean dropStale) {
         CompiledIntegration integration = integrations.find(integrationId)
                 .orElseThrow(() -> new IllegalArgumentException("No integration " + integrationId));
         Map<String, Instant> changedAt = new LinkedHashMap<>();
         if (record.changedAt() != null) {
             record.fields().keySet().forEach(field -> changedAt.put(field, record.changedAt()));
         }
-        apply(integration, record, changedAt, false);
+        return apply(integration, record, changedAt, dropStale, null);
     }
 
     /** Applies a record from the duplicates review list to the contact a person chose, in the caller's transaction. */
@@ -266,9 +312,9 @@ public class InboundStages implements ParkedRecordApplier {
         apply(integrations.find(integrationId).orElseThrow(), record, fieldChangedAt, true, choice);
     }
 
-    private void apply(CompiledIntegration integration, InboundRecord record, Map<String, Instant> changedAt,
+    private Applied apply(CompiledIntegration integration, InboundRecord record, Map<String, Instant> changedAt,
             boolean dropStale) {
-        apply(integration, record, changedAt, dropStale, null);
+        return apply(integration, record, changedAt, dropStale, null);
     }
 
     /**
@@ -279,7 +325,7 @@ public class InboundStages implements ParkedRecordApplier {
      *                  ({@link StaleChanges}); true for reported changes, which can arrive late
      * @param chosen    the contact a person chose for the record; null to find it by external id, else dedup
      */
-    private void apply(CompiledIntegration integration, InboundRecord record, Map<String, Instant> changedAt,
+    private Applied apply(CompiledIntegration integration, InboundRecord record, Map<String, Instant> changedAt,
             boolean dropStale, DedupMatch chosen) {
         IntegrationDefinition definition = integration.definition();
         Map<String, Object> incoming = mappedOnly(integration, record.fields());
@@ -287,7 +333,7 @@ public class InboundStages implements ParkedRecordApplier {
         if (komo.hasErrors()) {
             deadLetters.add(List.of(new DeadLetter(integration.id(), "map", integration.id() + ".inbound-process", null,
                     jsonString(incoming), "MappingError", komo.errors().toString(), 1)));
-            return;
+            return new Applied(Applied.Kind.ERROR, null, List.of(), "the record cannot be mapped: " + komo.errors());
         }
         // Before the contact is read, so the merge sees what Komo holds now and nobody changes it until the
         // transaction commits; a batch keeps the lock from its first record on (see Outbox).
@@ -299,13 +345,14 @@ public class InboundStages implements ParkedRecordApplier {
                 .orElseGet(() -> matcher.match(definition.dedupKeyOrDefault(), record.externalId(), komo.record()));
         if (match.needsReview() && !record.deleted()) { // a deletion of a record never linked deletes nothing
             duplicates.park(integration.id(), record, changedAt, match);
-            return;
+            return new Applied(Applied.Kind.REVIEW, null, List.of(), "no single contact matches it ("
+                    + match.reason().wireName() + "); it waits in the duplicates review list");
         }
         Contact live = match.contact();
         if ((live != null || !record.deleted()) && !inScope(integration, live, komo.record(), record.deleted())) {
             log.append(SyncLogEntry.success(integration.id(), "contact.received.skipped", live == null ? null : live.id,
                     record.externalId()));
-            return;
+            return Applied.skipped(live == null ? null : live.id, "out of the integration's scope");
         }
         Instant now = Instant.now();
         if (record.deleted()) {
@@ -318,8 +365,10 @@ public class InboundStages implements ParkedRecordApplier {
                 }
                 log.append(SyncLogEntry.success(integration.id(), archived ? "contact.received.archived"
                         : "contact.received.deleted", deleted.id, record.externalId()));
+                return new Applied(Applied.Kind.DELETE, deleted.id, List.of(), archived ? "archived" : "deleted");
             }
-            return;
+            return Applied.skipped(deleted == null ? null : deleted.id, deleted == null
+                    ? "a deletion of a record Komo does not hold" : "the integration does not take deletes (onDelete)");
         }
         boolean archives = deletesAs.filter(d -> d == IntegrationDefinition.DeletePolicy.ARCHIVE).isPresent();
         Contact existing = state.isPresent() ? linkedContact(state.get(), archives) : live;
@@ -330,16 +379,17 @@ public class InboundStages implements ParkedRecordApplier {
                 states.save(List.of(new SyncState(integration.id(), created.contact().id(), record.externalId(), incoming, now)));
                 log.append(SyncLogEntry.success(integration.id(), "contact.received.created", created.contact().id(),
                         record.externalId()));
+                return new Applied(Applied.Kind.CREATE, created.contact().id(),
+                        Applied.changes(Map.of(), KomoRecords.flatten(komo.record())), null);
             }
-            return;
+            return Applied.skipped(null, "no contact matches it and the integration only updates (mode update-only)");
         }
         if (mode == IntegrationDefinition.Mode.CREATE_ONLY) {
-            return;
+            return Applied.skipped(existing.id, "the contact exists and the integration only creates (mode create-only)");
         }
         Map<String, Object> contact = mapper.convertValue(ContactView.of(existing), MAP);
         if (state.isEmpty() && states.load(integration.id(), List.of(existing.id)).isEmpty()) {
-            mergeFirstMatch(integration, record, match, contact, komo.record(), now);
-            return;
+            return mergeFirstMatch(integration, record, match, contact, komo.record(), now);
         }
         SyncState known = state.orElseGet(() -> states.load(integration.id(), List.of(existing.id)).get(existing.id));
         Map<String, Object> base = known.base();
@@ -354,12 +404,14 @@ public class InboundStages implements ParkedRecordApplier {
                 existing.id, externalIdForLog, field, SyncLogEntry.text(incoming.get(field)),
                 SyncLogEntry.text(base.get(field)))).toList());
         if (merge.isEmpty()) {
-            return; // an echo of our own write, or nothing new
+            return Applied.skipped(existing.id, "nothing changes"); // an echo of our own write, or nothing new
         }
         List<SyncLogEntry> entries = new ArrayList<>(SyncLogEntry.conflicts(integration.id(), existing.id,
                 externalIdForLog, merge.decisions()));
+        List<Applied.FieldChange> written = List.of();
         if (!merge.komoWrites().isEmpty()) {
             MappingResult writes = integration.mapper().toKomo(merge.komoWrites());
+            written = Applied.changes(KomoRecords.flatten(contact), KomoRecords.flatten(writes.record()));
             contacts.patch(existing.id, mapper.valueToTree(writes.record()));
             entries.add(SyncLogEntry.success(integration.id(), "contact.received.updated", existing.id, externalIdForLog));
             merge.komoWrites().forEach((field, value) -> entries.add(SyncLogEntry.fieldChanged(integration.id(),
@@ -373,6 +425,11 @@ public class InboundStages implements ParkedRecordApplier {
         String externalId = record.externalId() != null ? record.externalId()
                 : state.map(SyncState::externalId).orElse(null);
         states.save(List.of(new SyncState(integration.id(), existing.id, externalId, agreedBase(base, merge), now)));
+        if (!written.isEmpty()) {
+            return new Applied(Applied.Kind.UPDATE, existing.id, written, null);
+        }
+        return Applied.skipped(existing.id, merge.manualConflicts().isEmpty() ? "nothing changes in Komo"
+                : "its changes conflict with Komo's; they wait in the conflict queue");
     }
 
     /**
@@ -406,7 +463,7 @@ public class InboundStages implements ParkedRecordApplier {
      * with: the integration's dedup strategy (newest wins, Komo wins, fill blanks) decides each field, and the
      * match and what each side gave are logged.
      */
-    private void mergeFirstMatch(CompiledIntegration integration, InboundRecord record, DedupMatch match,
+    private Applied mergeFirstMatch(CompiledIntegration integration, InboundRecord record, DedupMatch match,
             Map<String, Object> contact, Map<String, Object> komoValues, Instant now) {
         Contact existing = match.contact();
         IntegrationDefinition.Dedup settings = integration.definition().dedup();
@@ -428,6 +485,8 @@ public class InboundStages implements ParkedRecordApplier {
         Map<String, Object> agreed = integration.mapper()
                 .toExternal(mapper.convertValue(ContactView.of(Contact.findLive(existing.id)), MAP)).record();
         states.save(List.of(new SyncState(integration.id(), existing.id, record.externalId(), agreed, now)));
+        return changes.isEmpty() ? Applied.skipped(existing.id, "nothing changes")
+                : new Applied(Applied.Kind.UPDATE, existing.id, Applied.changes(flatExisting, changes), null);
     }
 
     /**

@@ -140,7 +140,7 @@ public class IntegrationService {
         } else if (current == IntegrationStatus.DRAFT || !testPassed(integration)) {
             throw IntegrationLifecycle.refused(id, current, testPassed(integration), current == IntegrationStatus.DRAFT
                     ? "run a test sync first (POST /test-sync, a dry run, then dryRun:false)"
-                    : "its last test sync did not pass live (dryRun:false, at least one contact, no error)");
+                    : "its last test sync did not pass live (dryRun:false, at least one contact or record, no error)");
         }
         return move(integration, IntegrationStatus.ACTIVE, "integration.activated", actor);
     }

@@ -8,11 +8,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.komo.sync.api.ProblemException;
 import io.komo.sync.contact.ChangeEvent;
 import io.komo.sync.contact.Contact;
+import io.komo.sync.definition.IntegrationDefinition;
 import io.komo.sync.errors.DeadLetter;
 import io.komo.sync.camel.CamelNames;
 import io.komo.sync.runtime.CompiledIntegration;
@@ -29,8 +31,10 @@ import org.apache.camel.ProducerTemplate;
 /**
  * Test sync: the first N contacts in the integration's scope, through the real pipeline. A dry run
  * stops after the plan stage and answers, per contact and field, what would change on the platform;
- * a live run sends only those N and answers what happened to each. Every result is announced (a CDI event)
- * so the integration's lifecycle can keep it: a passed live test is what activation asks for.
+ * a live run sends only those N and answers what happened to each. An integration that receives also tests the
+ * other direction ({@link InboundTestSync}): the first N records of the platform, what they would do in Komo, or did.
+ * Every result is announced (a CDI event) so the integration's lifecycle can keep it: a passed live test is what
+ * activation asks for.
  */
 @ApplicationScoped
 public class TestSyncService {
@@ -44,7 +48,13 @@ public class TestSyncService {
     public record FieldChange(String field, Object from, Object to) {
     }
 
-    public record Result(String integrationId, boolean dryRun, int contacts, List<ContactOutcome> results) {
+    /**
+     * @param contacts the outbound part: how many Komo contacts were tried (0 for an integration that only receives)
+     * @param results  the outbound part, per contact
+     * @param inbound  the inbound part; absent for an integration that only sends
+     */
+    public record Result(String integrationId, boolean dryRun, int contacts, List<ContactOutcome> results,
+            @JsonInclude(JsonInclude.Include.NON_NULL) InboundTestSync.Result inbound) {
     }
 
 
@@ -64,14 +74,39 @@ public class TestSyncService {
     ObjectMapper mapper;
 
     @Inject
+    InboundTestSync inbound;
+
+    @Inject
     Event<Result> tested;
 
     public Result run(String integrationId, int limit, boolean dryRun) {
         CompiledIntegration integration = integrations.find(integrationId)
                 .orElseThrow(() -> ProblemException.notFound("No integration " + integrationId));
-        if (!integration.definition().directionOrDefault().sendsToExternal()) {
-            throw ProblemException.conflict("Integration " + integrationId + " only receives; a test sync sends Komo contacts out");
+        IntegrationDefinition.Direction direction = integration.definition().directionOrDefault();
+        InboundTestSync.Reading reading = null;
+        if (direction.receivesFromExternal()) {
+            try { // first, so a platform that cannot be read fails the test before anything was sent
+                reading = inbound.read(integration, limit);
+            } catch (ProblemException unreachable) {
+                tested.fire(new Result(integrationId, dryRun, 0, List.of(), new InboundTestSync.Result(true, 0,
+                        List.of(new InboundTestSync.RecordOutcome(null, "error", null, List.of(), unreachable.getMessage())),
+                        null)));
+                throw unreachable;
+            }
         }
+        Result result = direction.sendsToExternal() ? outbound(integration, limit, dryRun)
+                : new Result(integrationId, dryRun, 0, List.of(), null);
+        if (reading != null) {
+            result = new Result(integrationId, dryRun, result.contacts(), result.results(),
+                    inbound.apply(integration, reading, dryRun));
+        }
+        tested.fire(result);
+        return result;
+    }
+
+    /** The outbound half: the first N contacts in scope, planned (dry run) or sent. */
+    private Result outbound(CompiledIntegration integration, int limit, boolean dryRun) {
+        String integrationId = integration.id();
         List<Contact> chosen = QuarkusTransaction.requiringNew().call(() -> batches.inScope(integration.filter(), limit));
         List<ChangeEvent> events = chosen.stream().map(batches::asChange).toList();
         OutboundPlan plan;
@@ -80,12 +115,11 @@ public class TestSyncService {
                     : QuarkusTransaction.requiringNew().call(() -> send(integrationId, events));
         } catch (ProblemException unreachable) {
             tested.fire(new Result(integrationId, dryRun, chosen.size(), chosen.stream()
-                    .map(c -> new ContactOutcome(c.id, c.email, "error", null, List.of(), unreachable.getMessage())).toList()));
+                    .map(c -> new ContactOutcome(c.id, c.email, "error", null, List.of(), unreachable.getMessage())).toList(),
+                    null));
             throw unreachable;
         }
-        Result result = new Result(integrationId, dryRun, chosen.size(), outcomes(chosen, plan, dryRun));
-        tested.fire(result);
-        return result;
+        return new Result(integrationId, dryRun, chosen.size(), outcomes(chosen, plan, dryRun), null);
     }
 
     private OutboundPlan send(String integrationId, List<ChangeEvent> events) {

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
 import java.util.List;
@@ -58,7 +60,8 @@ class TestThenActivateTest {
         operator().post(path + "/activate").then().statusCode(409).contentType("application/problem+json")
                 .body("currentStatus", equalTo("draft")).body("allowedNextSteps", contains("test-sync", "activate-force"));
 
-        operator().body("{\"limit\": 2, \"dryRun\": true}").post(path + "/test-sync").then().statusCode(200);
+        operator().body("{\"limit\": 2, \"dryRun\": true}").post(path + "/test-sync").then().statusCode(200)
+                .body("$", not(hasKey("inbound"))); // an integration that only sends answers as before
         viewer().get(path).then().body("status", equalTo("testing")).body("lastTest.dryRun", equalTo(true))
                 .body("lastTest.contacts", equalTo(2)).body("lastTest.outcomes.create", equalTo(2))
                 .body("lastTest.passed", equalTo(false)).body("nextSteps", contains("test-sync", "activate-force"));
