@@ -149,6 +149,17 @@ class InboundTestSyncTest {
     }
 
     @Test
+    void aPlatformThatCannotBeReadFailsTheTestWith502() {
+        String id = draft("inbound");
+        record(id, "1", uniqueEmail("unread"), "Una", scope);
+        platform.failReadsAt(id, null);
+        operator().body("{\"limit\": 3, \"dryRun\": false}").post("/api/integrations/" + id + "/test-sync").then()
+                .statusCode(502).contentType("application/problem+json").body("detail", containsString("could not read"));
+        viewer().get("/api/integrations/" + id).then().body("status", equalTo("testing"))
+                .body("lastTest.errors", equalTo(1)).body("lastTest.passed", equalTo(false));
+    }
+
+    @Test
     void aBidirectionalTestSyncTestsBothDirections() {
         String id = draft("bidirectional");
         String komoSide = uniqueEmail("komo-side");
