@@ -45,7 +45,9 @@ public class BackgroundConnections {
     }
 
     BackgroundConnections(int budget) {
-        this.leases = new Semaphore(budget);
+        // Fair: a lease freed goes to who waited longest. Unfair, a feed or run that gave its lease back and asked
+        // again at once could take it over and over while other integrations' consumers waited for good.
+        this.leases = new Semaphore(budget, true);
     }
 
     /** The pool's connections less those kept for the API; at least one, or no sync would ever move. */
@@ -53,9 +55,17 @@ public class BackgroundConnections {
         return Math.max(1, poolSize - keptForApi);
     }
 
-    /** A lease of one connection, or empty when background work holds its whole share: try again later. */
+    /**
+     * A lease of one connection, or empty when background work holds its whole share or others wait for one: try
+     * again later. (A timed try with no wait, since the untimed one takes a free lease before those waiting.)
+     */
     public Optional<Lease> tryLease() {
-        return leases.tryAcquire() ? Optional.of(new Lease()) : Optional.empty();
+        try {
+            return leases.tryAcquire(0, TimeUnit.MILLISECONDS) ? Optional.of(new Lease()) : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     /** A lease of one connection, waiting up to {@code wait} for one; empty when none came free in time. */
