@@ -42,7 +42,11 @@ import io.komo.sync.pipeline.mapping.MappingDefinitionException;
 public final class DefinitionValidator {
 
     public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
-    static final Set<String> AUTH_TYPES = Set.of("oauth2", "api-key", "basic", "headers", "none");
+    /**
+     * Every {@code auth.type} the documentation names: API.md's definition ({@code oauth2}, {@code api-key},
+     * {@code basic}, {@code headers}, {@code none}) and the custom endpoint's {@code bearer} (README, AuthHeaders).
+     */
+    static final Set<String> AUTH_TYPES = Set.of("oauth2", "bearer", "api-key", "basic", "headers", "none");
     static final int MAX_BATCH_SIZE = 10_000;
     static final int MAX_NAME_LENGTH = 200;
     /** A document with more problems than this is not worth reading further. */
