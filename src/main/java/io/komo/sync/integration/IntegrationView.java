@@ -4,11 +4,17 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * An integration as the API shows it: where it is in its lifecycle, its definition (the shape that PUT
- * takes back), and warnings about parts of the definition that are accepted but have no effect yet.
+ * An integration as the API shows it: where it is in its lifecycle, its health indicator (as its status
+ * endpoint shows it: {@code healthy}, {@code warning}, {@code error}, {@code inactive}; see
+ * {@link IntegrationHealth#withHealth}), its definition (the shape that PUT takes back), and warnings about
+ * parts of the definition that are accepted but have no effect yet.
  */
-public record IntegrationView(String id, String platform, String name, IntegrationStatus status, Instant createdAt,
-        Instant updatedAt, IntegrationDefinition definition, List<String> warnings) {
+public record IntegrationView(String id, String platform, String name, IntegrationStatus status, String health,
+        Instant createdAt, Instant updatedAt, IntegrationDefinition definition, List<String> warnings) {
+
+    public IntegrationView withHealth(String indicator) {
+        return new IntegrationView(id, platform, name, status, indicator, createdAt, updatedAt, definition, warnings);
+    }
 
     static IntegrationView of(Integration integration) {
         IntegrationDefinition definition = DefinitionJson.read(integration.definition);
@@ -16,7 +22,7 @@ public record IntegrationView(String id, String platform, String name, Integrati
                 .map(field -> "conflicts.fields." + field + ": no mapping maps this field (by its Komo or platform name)"
                         + " yet; the rule applies once one does")
                 .toList();
-        return new IntegrationView(integration.id, integration.platform, integration.name, integration.lifecycle(),
+        return new IntegrationView(integration.id, integration.platform, integration.name, integration.lifecycle(), null,
                 integration.createdAt, integration.updatedAt, definition, warnings);
     }
 }
