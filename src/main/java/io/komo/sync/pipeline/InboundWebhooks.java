@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -27,6 +28,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -37,6 +39,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 @Named("inboundWebhooks")
 public class InboundWebhooks {
+
+    /** Request headers that carry credentials (lower case): passed to the connector's verification, never stored. */
+    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization");
 
     @Inject
     IntegrationRoutes integrations;
@@ -51,9 +56,12 @@ public class InboundWebhooks {
     int maxBodyBytes;
 
     public void accept(Exchange exchange) throws JsonProcessingException {
-        String integrationId = exchange.getMessage().getHeader(OutboundStages.INTEGRATION, String.class);
+        Message message = exchange.getMessage();
+        String integrationId = message.getHeader(OutboundStages.INTEGRATION, String.class);
+        String pathWithQuery = message.getHeader(Exchange.HTTP_URI, String.class);
+        Map<String, List<String>> received = headers(message);
+        String body = message.getBody(String.class);
         Optional<CompiledIntegration> integration = integrations.find(integrationId);
-        String body = exchange.getMessage().getBody(String.class);
         if (integration.isEmpty()) {
             answer(exchange, Problem.of(404, "Not Found", "No integration " + integrationId + " takes webhooks", List.of()));
             return;
@@ -63,8 +71,7 @@ public class InboundWebhooks {
                     body == null ? "The webhook has no body" : "The webhook body exceeds " + maxBodyBytes + " bytes", List.of()));
             return;
         }
-        InboundWebhook webhook = new InboundWebhook("POST",
-                exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class), headers(exchange), body);
+        InboundWebhook webhook = new InboundWebhook("POST", pathWithQuery, received, body);
         CompiledIntegration running = integration.get();
         WebhookVerdict verdict = running.connector().verifyWebhook(running.context(), webhook);
         if (!verdict.valid()) {
@@ -72,7 +79,8 @@ public class InboundWebhooks {
             return;
         }
         UUID id = UUID.randomUUID();
-        QuarkusTransaction.requiringNew().run(() -> store(id, integrationId, webhook));
+        InboundWebhook kept = new InboundWebhook(webhook.method(), webhook.pathWithQuery(), withoutCredentials(received), body);
+        QuarkusTransaction.requiringNew().run(() -> store(id, integrationId, kept));
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(mapper.writeValueAsString(Map.of("id", id.toString(), "status", "accepted")));
@@ -93,17 +101,26 @@ public class InboundWebhooks {
         }
     }
 
-    /** HTTP headers with lower-case names, without Camel's own and without credentials. */
-    private static Map<String, List<String>> headers(Exchange exchange) {
+    /**
+     * The request's HTTP headers with lower-case names, without Camel's own and without cookies, for the connector
+     * to verify the webhook by: {@code Authorization} included, for platforms that authenticate with it.
+     */
+    private static Map<String, List<String>> headers(Message message) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        exchange.getMessage().getHeaders().forEach((name, value) -> {
+        message.getHeaders().forEach((name, value) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (!name.startsWith("Camel") && !name.startsWith("komo-") && value != null && !lower.equals("authorization")
-                    && !lower.equals("cookie")) {
+            if (!name.startsWith("Camel") && !name.startsWith("komo-") && value != null && !lower.equals("cookie")) {
                 headers.put(lower, List.of(value.toString()));
             }
         });
         return headers;
+    }
+
+    /** The headers as stored with the webhook: credentials are used to verify it, never kept. */
+    private static Map<String, List<String>> withoutCredentials(Map<String, List<String>> headers) {
+        Map<String, List<String>> kept = new LinkedHashMap<>(headers);
+        kept.keySet().removeAll(CREDENTIAL_HEADERS);
+        return kept;
     }
 
     private void answer(Exchange exchange, Problem problem) throws JsonProcessingException {
