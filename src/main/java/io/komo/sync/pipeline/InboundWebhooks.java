@@ -61,6 +61,10 @@ public class InboundWebhooks {
         String pathWithQuery = message.getHeader(Exchange.HTTP_URI, String.class);
         Map<String, List<String>> received = headers(message);
         String body = message.getBody(String.class);
+        // Camel answers with every header the message holds, the caller's request headers included: an answer of
+        // ours carries only what this class sets on it. Gone from the exchange, the caller's credentials also reach
+        // no later step, error handler or log.
+        message.removeHeaders("*");
         Optional<CompiledIntegration> integration = integrations.find(integrationId);
         if (integration.isEmpty()) {
             answer(exchange, Problem.of(404, "Not Found", "No integration " + integrationId + " takes webhooks", List.of()));
@@ -123,6 +127,7 @@ public class InboundWebhooks {
         return kept;
     }
 
+    /** A problem answer; like every answer of this class, it carries no header the caller sent. */
     private void answer(Exchange exchange, Problem problem) throws JsonProcessingException {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
