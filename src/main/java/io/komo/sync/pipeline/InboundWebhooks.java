@@ -19,6 +19,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.komo.sync.api.Problem;
+import io.komo.sync.api.StorableText;
 import io.komo.sync.connector.spi.InboundWebhook;
 import io.komo.sync.connector.spi.WebhookVerdict;
 import io.komo.sync.integration.CompiledIntegration;
@@ -82,6 +83,12 @@ public class InboundWebhooks {
             answer(exchange, Problem.of(401, "Unauthorized", verdict.reason(), List.of()));
             return;
         }
+        String unstorable = unstorable(received, body);
+        if (unstorable != null) {
+            answer(exchange, Problem.of(400, "Bad Request", "The webhook holds text that cannot be stored: " + unstorable,
+                    List.of()));
+            return;
+        }
         UUID id = UUID.randomUUID();
         InboundWebhook kept = new InboundWebhook(webhook.method(), webhook.pathWithQuery(), withoutCredentials(received), body);
         QuarkusTransaction.requiringNew().run(() -> store(id, integrationId, kept));
@@ -118,6 +125,24 @@ public class InboundWebhooks {
             }
         });
         return headers;
+    }
+
+    /**
+     * What in a verified webhook PostgreSQL could not store (StorableText), or null: its headers are stored as jsonb
+     * and its body as text, and a JSON body's strings reach contacts and the dead letters once applied. A webhook
+     * that could never be applied is refused now, while the platform can still be told.
+     */
+    private static String unstorable(Map<String, List<String>> headers, String body) {
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            String problem = StorableText.problem(header.getKey() + header.getValue());
+            if (problem != null) {
+                return problem + " in header " + StorableText.escape(header.getKey());
+            }
+        }
+        List<String> type = headers.get("content-type");
+        boolean json = type == null || type.isEmpty() || type.get(0).toLowerCase(Locale.ROOT).contains("json");
+        String problem = json ? StorableText.jsonProblem(body) : StorableText.problem(body);
+        return problem == null ? null : problem + " in the body";
     }
 
     /** The headers as stored with the webhook: credentials are used to verify it, never kept. */
