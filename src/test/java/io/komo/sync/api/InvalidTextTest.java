@@ -3,11 +3,15 @@ package io.komo.sync.api;
 import static io.komo.sync.testing.Api.admin;
 import static io.komo.sync.testing.Api.operator;
 import static io.komo.sync.testing.Api.uniqueEmail;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Text PostgreSQL cannot store (a NUL character, half of a UTF-16 surrogate pair) is refused before it reaches the
- * database, wherever it comes from: a path, a query parameter or a JSON body. It is a 400 problem, not a 500.
+ * database, wherever it comes from: a path, a query parameter or a JSON body. It is a 400 problem, not a 500, and
+ * the call is in the access audit all the same.
  */
 @QuarkusTest
 class InvalidTextTest {
@@ -38,6 +43,30 @@ class InvalidTextTest {
                     .request(operation[0], path).then();
             problem(answer, 400, operation[0] + " " + path).body("errors[0].field", equalTo("id"));
         }
+    }
+
+    @Test
+    void theAuditShowsACallWithANulInItsPathWithTheNulEscaped() {
+        String marker = "nul-" + UUID.randomUUID().toString().substring(0, 8);
+        admin().urlEncodingEnabled(false).get("/api/integrations/" + marker + "%00x/status").then().statusCode(400);
+        given().urlEncodingEnabled(false).get("/api/integrations/" + marker + "%00y").then().statusCode(401);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<Map<String, Object>> entries = admin().queryParam("limit", 200).get("/api/access-audit")
+                    .then().statusCode(200).extract().jsonPath().getList("items");
+            assertThat(entries).anySatisfy(e -> {
+                assertThat(e.get("path")).isEqualTo("/api/integrations/" + marker + "\\u0000x/status");
+                assertThat(e.get("principal")).isEqualTo("test-admin");
+                assertThat(e.get("status")).isEqualTo(400);
+            });
+            assertThat(entries).anySatisfy(e -> {
+                assertThat(e.get("path")).isEqualTo("/api/integrations/" + marker + "\\u0000y");
+                assertThat(e.get("principal")).isEqualTo("anonymous");
+                assertThat(e.get("status")).isEqualTo(401);
+            });
+        });
+        // An entry that cannot be written all the same is counted where an alert can watch it.
+        given().get("/q/metrics").then().statusCode(200).body(containsString("komo_access_audit_failures_total"));
     }
 
     @Test
