@@ -1,5 +1,6 @@
 package io.komo.sync.integration;
 
+import io.komo.sync.definition.IntegrationStatus;
 import io.komo.sync.runtime.RunningIntegrations;
 
 import io.komo.sync.runtime.CompiledIntegration;
@@ -15,6 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -107,8 +112,7 @@ public class IntegrationHealth {
                 long total = rs.getLong(3);
                 long errors = rs.getLong(5);
                 boolean failing = failures.isFailing(id);
-                String health = !integration.isActive() ? "inactive" : failing ? "error"
-                        : rs.getLong(4) > 0 || rs.getLong(6) > 0 ? "warning" : "healthy";
+                String health = indicator(integration.isActive(), failing, rs.getLong(4) > 0, rs.getLong(6) > 0);
                 return new Status(id, integration.status().wireName(), failing ? "disconnected" : "connected", health,
                         last == null ? null : last.toInstant(), rs.getLong(2), total, rs.getLong(4), errors,
                         total + errors == 0 ? null : Math.round(total * 1000.0 / (total + errors)) / 10.0,
@@ -118,6 +122,46 @@ public class IntegrationHealth {
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the status of " + id, e);
         }
+    }
+
+    /** The one rule behind the indicator, for the status endpoint and for integrations as listed. */
+    static String indicator(boolean active, boolean failing, boolean errorsToday, boolean openDeadLetters) {
+        return !active ? "inactive" : failing ? "error" : errorsToday || openDeadLetters ? "warning" : "healthy";
+    }
+
+    /**
+     * The views with their health indicator, as {@link #status} computes it, read for all of them in one query
+     * from the database alone: no platform is called, and neither counts nor averages are computed, so listing
+     * stays cheap. A view counts as active by its own (stored) status.
+     */
+    public List<IntegrationView> withHealth(List<IntegrationView> views) {
+        if (views.isEmpty()) {
+            return views;
+        }
+        Instant today = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Map<String, String> indicators = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement("""
+                SELECT i.id,
+                       coalesce((SELECT f.failing FROM integration_failure f WHERE f.integration_id = i.id), false),
+                       EXISTS (SELECT 1 FROM sync_log l WHERE l.integration_id = i.id AND l.type = 'error' AND l.at >= ?),
+                       EXISTS (SELECT 1 FROM dead_letter d WHERE d.integration_id = i.id AND d.status = 'open')
+                FROM unnest(?) AS i(id)""")) {
+            read.setTimestamp(1, Timestamp.from(today));
+            read.setArray(2, c.createArrayOf("varchar", views.stream().map(IntegrationView::id).toArray()));
+            try (ResultSet rs = read.executeQuery()) {
+                while (rs.next()) {
+                    indicators.put(rs.getString(1), indicator(true, rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the health of " + views.size() + " integration(s)", e);
+        }
+        List<IntegrationView> withHealth = new ArrayList<>(views.size());
+        for (IntegrationView view : views) {
+            withHealth.add(view.withHealth(view.status() == IntegrationStatus.ACTIVE ? indicators.get(view.id())
+                    : indicator(false, false, false, false)));
+        }
+        return withHealth;
     }
 
     private static Double roundedOrNull(BigDecimal value) {

@@ -60,12 +60,12 @@ public class IntegrationResource {
     @RequiresRole(Role.VIEWER)
     public IntegrationList list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         Page<IntegrationView> page = integrations.list(Paging.limit(limit), cursor == null || cursor.isBlank() ? null : cursor);
-        return new IntegrationList(page.items(), page.nextCursor(), loader.loadErrors());
+        return new IntegrationList(health.withHealth(page.items()), page.nextCursor(), loader.loadErrors());
     }
 
     @POST
     public Response create(JsonNode body, @Context ContainerRequestContext request) {
-        IntegrationView created = integrations.create(body, actor(request));
+        IntegrationView created = withHealth(integrations.create(body, actor(request)));
         return Response.created(URI.create("/api/integrations/" + created.id())).entity(created).build();
     }
 
@@ -73,13 +73,13 @@ public class IntegrationResource {
     @Path("/{id}")
     @RequiresRole(Role.VIEWER)
     public IntegrationView get(@PathParam("id") String id) {
-        return integrations.get(id);
+        return withHealth(integrations.get(id));
     }
 
     @PUT
     @Path("/{id}")
     public IntegrationView replace(@PathParam("id") String id, JsonNode body, @Context ContainerRequestContext request) {
-        return integrations.replace(id, body, actor(request));
+        return withHealth(integrations.replace(id, body, actor(request)));
     }
 
     @DELETE
@@ -113,21 +113,21 @@ public class IntegrationResource {
                         + "it is kept in the audit log");
             }
         }
-        return integrations.activate(id, actor(request), forced, reason);
+        return withHealth(integrations.activate(id, actor(request), forced, reason));
     }
 
     @POST
     @Path("/{id}/pause")
     @RequiresRole(Role.OPERATOR)
     public IntegrationView pause(@PathParam("id") String id, @Context ContainerRequestContext request) {
-        return integrations.pause(id, actor(request));
+        return withHealth(integrations.pause(id, actor(request)));
     }
 
     @POST
     @Path("/{id}/resume")
     @RequiresRole(Role.OPERATOR)
     public IntegrationView resume(@PathParam("id") String id, @Context ContainerRequestContext request) {
-        return integrations.resume(id, actor(request));
+        return withHealth(integrations.resume(id, actor(request)));
     }
 
     /** The platform's fields, to map against; asks the platform, so it uses the integration's endpoint and credential. */
@@ -165,6 +165,11 @@ public class IntegrationResource {
 
     @Inject
     ConnectorContexts contexts;
+
+    /** Every integration the API answers with carries its health indicator, read after the change committed. */
+    private IntegrationView withHealth(IntegrationView view) {
+        return health.withHealth(List.of(view)).get(0);
+    }
 
     private static String actor(ContainerRequestContext request) {
         Object principal = request.getProperty(Principal.PROPERTY);

@@ -4,6 +4,7 @@ import java.net.URI;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.komo.sync.api.NewestFirst;
 import io.komo.sync.api.Page;
 import io.komo.sync.api.Paging;
 import io.komo.sync.api.ProblemException;
@@ -47,8 +48,9 @@ public class RunResource {
     @GET
     @Path("/runs")
     @RequiresRole(Role.VIEWER)
-    public Page<RunView> list(@PathParam("id") String integrationId, @QueryParam("limit") String limit) {
-        return runs.list(integrationId, Paging.limit(limit));
+    public Page<RunView> list(@PathParam("id") String integrationId, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
+        return runs.list(integrationId, Paging.limit(limit), NewestFirst.parse(cursor));
     }
 
     @GET

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.komo.sync.api.NewestFirst;
 import io.komo.sync.api.Page;
 import io.komo.sync.api.ProblemException;
 import io.komo.sync.contact.ContactStatistics;
@@ -203,11 +204,20 @@ public class RunService {
         return RunView.of(run, Instant.now());
     }
 
-    public Page<RunView> list(String integrationId, int limit) {
-        List<SyncRun> runs = SyncRun.<SyncRun>find("integrationId = ?1 order by startedAt desc", integrationId)
-                .page(0, limit).list();
+    /**
+     * Newest first, by {@code (startedAt, id)}; {@code after} is the key of the last run of the previous page
+     * ({@link NewestFirst}, as the other lists page), null for the first page.
+     */
+    public Page<RunView> list(String integrationId, int limit, NewestFirst after) {
+        List<SyncRun> runs = after == null
+                ? SyncRun.<SyncRun>find("integrationId = ?1 order by startedAt desc, id desc", integrationId)
+                        .range(0, limit).list()
+                : SyncRun.<SyncRun>find("integrationId = ?1 and (startedAt < ?2 or (startedAt = ?2 and id < ?3)) "
+                        + "order by startedAt desc, id desc", integrationId, after.createdAt(), after.id())
+                        .range(0, limit).list();
         Instant now = Instant.now();
-        return new Page<>(runs.stream().map(r -> RunView.of(r, now)).toList(), null);
+        return NewestFirst.page(runs.stream().map(r -> RunView.of(r, now)).toList(), limit,
+                run -> new NewestFirst(run.startedAt(), run.id()));
     }
 
     private RunRequest read(JsonNode body) {

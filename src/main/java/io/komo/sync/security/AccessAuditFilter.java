@@ -28,6 +28,8 @@ public class AccessAuditFilter implements ContainerResponseFilter {
         }
         Principal principal = (Principal) request.getProperty(Principal.PROPERTY);
         String query = request.getUriInfo().getRequestUri().getRawQuery();
+        // The path is decoded: it may hold anything a caller wrote as %xx, a NUL included. The entry keeps it
+        // escaped (AccessAuditLog), so the call is on record whatever it held.
         log.record(new AccessAuditLog.Entry(Instant.now(),
                 principal == null ? "anonymous" : principal.name(),
                 principal == null ? null : principal.role().name().toLowerCase(),

@@ -69,7 +69,8 @@ public enum CredentialType {
         JsonNode typeNode = body.get("type");
         CredentialType type = typeNode == null || !typeNode.isTextual() ? null : of(typeNode.asText()).orElse(null);
         if (type == null) {
-            throw ProblemException.invalid("type", "must be one of bearer, api-key, basic, oauth2, headers");
+            throw ProblemException.invalid("type", "must be one of " + String.join(", ",
+                    java.util.Arrays.stream(values()).map(CredentialType::wireName).toList()));
         }
         List<FieldError> errors = new ArrayList<>();
         Map<String, String> secrets = type == HEADERS ? type.headers(body, errors) : type.fields(body, errors);

@@ -288,6 +288,22 @@ class DefinitionValidatorTest {
                 "endpoint.baseUrl")).contains("absolute");
     }
 
+    /** README (custom endpoint) and API.md (definition) document these; each must pass, bearer included. */
+    @Test
+    void everyDocumentedAuthTypeIsAccepted() throws Exception {
+        for (String type : List.of("bearer", "basic", "api-key", "headers", "oauth2", "none")) {
+            DefinitionValidator.Outcome outcome = validator.validate(yaml("""
+                    id: auth-test
+                    platform: webhook
+                    endpoint: { baseUrl: "https://hooks.example.com" }
+                    auth: { type: %s, credential: auth-test }
+                    """.formatted(type)), null);
+            assertThat(outcome.errors()).as("auth.type " + type).isEmpty();
+        }
+        assertThat(messageOf(errors("{id: auth-test, platform: webhook, auth: {type: magic}}", null), "auth.type"))
+                .isEqualTo("unknown value 'magic'; allowed: api-key, basic, bearer, headers, none, oauth2");
+    }
+
     @Test
     void aWrongTypeIsNamedWithoutHidingTheOtherProblems() throws Exception {
         List<FieldError> errors = errors("""

@@ -161,6 +161,38 @@ class RunsTestSyncAndScheduleTest {
         assertThat(dryAgain.getList("results.action")).containsOnly("unchanged");
     }
 
+    /** The runs list pages like every other list: {@code ?limit=&cursor=}, newest first, no run twice, none left out. */
+    @Test
+    void theRunsListPagesWithItsCursor() {
+        String id = batchIntegration("tier == 'NONE'");
+        List<String> started = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            started.add(operator().body("{\"type\": \"full\"}").post("/api/integrations/" + id + "/runs")
+                    .then().statusCode(202).extract().path("id"));
+        }
+
+        List<String> listed = new ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 3; page++) {
+            io.restassured.specification.RequestSpecification request = viewer().queryParam("limit", 1);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            JsonPath answer = request.get("/api/integrations/" + id + "/runs").then().statusCode(200).extract().jsonPath();
+            assertThat(answer.getList("items")).hasSize(1);
+            listed.add(answer.getString("items[0].id"));
+            cursor = answer.getString("nextCursor");
+            assertThat(cursor).as("page %d of 3 has a next cursor exactly when a page follows", page + 1)
+                    .matches(c -> (c != null) == (listed.size() < 3));
+        }
+        assertThat(listed).as("newest first, each run once").containsExactly(started.get(2), started.get(1), started.get(0));
+
+        viewer().queryParam("limit", 2).get("/api/integrations/" + id + "/runs").then().statusCode(200)
+                .body("items.size()", equalTo(2)).body("nextCursor", org.hamcrest.Matchers.notNullValue());
+        viewer().queryParam("cursor", "not-a-cursor").get("/api/integrations/" + id + "/runs").then().statusCode(400)
+                .body("errors[0].field", equalTo("cursor"));
+    }
+
     @Test
     void aScheduleFiringOnEveryReplicaStartsOneRun() {
         String id = batchIntegration("tier == 'NONE'");

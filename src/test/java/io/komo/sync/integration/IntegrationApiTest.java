@@ -5,17 +5,23 @@ import static io.komo.sync.testing.Api.forceActivate;
 import static io.komo.sync.testing.Api.operator;
 import static io.komo.sync.testing.Api.viewer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import javax.sql.DataSource;
 
 import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.komo.sync.testing.TestPlatformConnector;
@@ -31,6 +37,9 @@ class IntegrationApiTest {
 
     @Inject
     DefinitionLoader loader;
+
+    @Inject
+    DataSource dataSource;
 
     /** Tests share one database across runs, so every integration gets an id no earlier run used. */
     private static String uniqueId(String name) {
@@ -118,6 +127,44 @@ class IntegrationApiTest {
 
         viewer().queryParam("limit", 0).get("/api/integrations").then().statusCode(400)
                 .body("errors[0].field", equalTo("limit"));
+    }
+
+    /** API.md lists integrations "with status and health": each item has the health its status endpoint shows. */
+    @Test
+    void theListShowsEachIntegrationsHealthAsItsStatusDoes() throws Exception {
+        String id = uniqueId("health");
+        admin().body("""
+                {"id": "%s", "platform": "webhook", "direction": "outbound", "auth": {"type": "none"},
+                 "endpoint": {"baseUrl": "http://127.0.0.1:9/contacts"}, "trigger": {"realtime": false},
+                 "mapping": [{"komo": "email", "external": "email"}]}""".formatted(id))
+                .post("/api/integrations").then().statusCode(201).body("health", equalTo("inactive"));
+        assertThat(listedHealth(id)).isEqualTo("inactive");
+        viewer().get("/api/integrations/" + id).then().body("health", equalTo("inactive"));
+
+        operator().post("/api/integrations/" + id + "/activate").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> viewer().get("/api/integrations/" + id + "/status")
+                .then().statusCode(200).body("health", equalTo("healthy")));
+        assertThat(listedHealth(id)).isEqualTo("healthy");
+        viewer().get("/api/integrations/" + id).then().body("health", equalTo("healthy"));
+
+        // An open dead letter is a warning, on the status endpoint and in the list alike.
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO dead_letter (id, integration_id, stage, status, created_at, updated_at) "
+                        + "VALUES (?, ?, 'deliver', 'open', now(), now())")) {
+            insert.setObject(1, UUID.randomUUID());
+            insert.setString(2, id);
+            insert.executeUpdate();
+        }
+        viewer().get("/api/integrations/" + id + "/status").then().body("health", equalTo("warning"));
+        assertThat(listedHealth(id)).isEqualTo("warning");
+        viewer().get("/api/integrations/" + id).then().body("health", equalTo("warning"));
+    }
+
+    private static String listedHealth(String id) {
+        List<Map<String, Object>> items = viewer().queryParam("limit", 1000).get("/api/integrations")
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        return items.stream().filter(item -> id.equals(item.get("id"))).map(item -> (String) item.get("health"))
+                .findFirst().orElseThrow(() -> new AssertionError(id + " is not listed"));
     }
 
     @Test
