@@ -5,6 +5,7 @@ import static io.komo.sync.engine.WebhookIntegrations.createActive;
 import static io.komo.sync.engine.WebhookIntegrations.storeSigningSecret;
 import static io.komo.sync.engine.WebhookIntegrations.uniqueId;
 import static io.komo.sync.testing.Api.admin;
+import static io.komo.sync.testing.Api.forceActivate;
 import static io.komo.sync.testing.Api.operator;
 import static io.komo.sync.testing.Api.uniqueEmail;
 import static io.restassured.RestAssured.given;
@@ -54,7 +55,8 @@ class InboundWebhookHeadersTest {
         admin().body("""
                 {"id": "%s", "platform": "%s", "direction": "inbound", "mapping": [{"komo": "email", "external": "email"}]}"""
                 .formatted(id, HeaderAuthTestConnector.PLATFORM)).post("/api/integrations").then().statusCode(201);
-        operator().post("/api/integrations/" + id + "/activate").then().statusCode(200);
+        forceActivate(id); // push-only and inbound-only: a test sync cannot try it
+
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().header("Authorization", "Bearer wrong")
                 .contentType("application/json").body("{}").post("/webhooks/" + id).then().statusCode(401));
