@@ -27,7 +27,8 @@ public record NewestFirst(Instant createdAt, UUID id) {
             return null;
         }
         try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(raw.trim()), StandardCharsets.UTF_8).split("\\|", 2);
+            String[] parts = new String(Base64.getUrlDecoder().decode(raw.trim()), StandardCharsets.UTF_8).split("\\|",
+                    2);
             if (parts.length == 2) {
                 return new NewestFirst(Instant.parse(parts[0]), UUID.fromString(parts[1]));
             }

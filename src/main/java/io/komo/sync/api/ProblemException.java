@@ -32,7 +32,8 @@ public class ProblemException extends RuntimeException {
 
     public static ProblemException invalid(List<FieldError> errors) {
         return new ProblemException(Problem.of(400, "Invalid request",
-                errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).message()
+                errors.size() == 1
+                        ? errors.get(0).field() + ": " + errors.get(0).message()
                         : errors.size() + " fields are invalid",
                 errors));
     }
@@ -53,7 +54,8 @@ public class ProblemException extends RuntimeException {
     /** The problem document, with its Retry-After header when it has one. */
     public Response toResponse() {
         Response response = problem.toResponse();
-        return retryAfter == null ? response
+        return retryAfter == null
+                ? response
                 : Response.fromResponse(response).header("Retry-After", Math.max(1, retryAfter.toSeconds())).build();
     }
 }

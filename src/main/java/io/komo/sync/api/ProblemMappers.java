@@ -44,7 +44,8 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response concurrentUpdate(OptimisticLockException e) {
-        return Problem.of(Response.Status.CONFLICT, "The resource was changed concurrently; read it again and retry").toResponse();
+        return Problem.of(Response.Status.CONFLICT, "The resource was changed concurrently; read it again and retry")
+                .toResponse();
     }
 
     @ServerExceptionMapper
@@ -83,7 +84,8 @@ public class ProblemMappers {
         } else if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             message = "wrong type: " + e.getOriginalMessage();
         } else {
-            return Problem.of(400, "Malformed JSON", "The body is not valid JSON: " + e.getOriginalMessage(), List.of());
+            return Problem.of(400, "Malformed JSON", "The body is not valid JSON: " + e.getOriginalMessage(),
+                    List.of());
         }
         return Problem.of(400, "Invalid request", field + ": " + message, List.of(new FieldError(field, message)));
     }

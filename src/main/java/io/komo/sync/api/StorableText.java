@@ -62,7 +62,8 @@ public final class StorableText {
         StringBuilder escaped = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
             boolean bad = Character.isISOControl(c) || (Character.isSurrogate(c) && !pair);
             if (bad && escaped == null) {
                 escaped = new StringBuilder(text.length() + 16).append(text, 0, i);
@@ -94,7 +95,9 @@ public final class StorableText {
      */
     static final class JsonScan {
 
-        private enum State { TEXT, ESCAPE, HEX, AFTER_HIGH, AFTER_HIGH_ESCAPE }
+        private enum State {
+            TEXT, ESCAPE, HEX, AFTER_HIGH, AFTER_HIGH_ESCAPE
+        }
 
         private State state = State.TEXT;
         private int hexDigits;

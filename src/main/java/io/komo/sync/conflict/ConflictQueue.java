@@ -1,6 +1,5 @@
 package io.komo.sync.conflict;
 
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,19 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.komo.sync.api.NewestFirst;
 import io.komo.sync.api.Page;
 import io.komo.sync.merge.FieldVersion;
 import io.komo.sync.merge.ManualConflict;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * The manual review queue ({@code conflict}). One open conflict per integration, contact and field:
@@ -106,7 +104,8 @@ public class ConflictQueue {
                 index = after.bind(read, index);
             }
             read.setInt(index, limit + 1);
-            return NewestFirst.page(rows(read), limit, conflict -> new NewestFirst(conflict.createdAt(), conflict.id()));
+            return NewestFirst.page(rows(read), limit,
+                    conflict -> new NewestFirst(conflict.createdAt(), conflict.id()));
         } catch (SQLException e) {
             throw new IllegalStateException("Could not list conflicts", e);
         }
@@ -123,7 +122,8 @@ public class ConflictQueue {
 
     private Optional<ConflictView> find(UUID id, String lock) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement read = c.prepareStatement("SELECT " + COLUMNS + " FROM conflict WHERE id = ?" + lock)) {
+                PreparedStatement read = c
+                        .prepareStatement("SELECT " + COLUMNS + " FROM conflict WHERE id = ?" + lock)) {
             read.setObject(1, id);
             return rows(read).stream().findFirst();
         } catch (SQLException e) {
@@ -132,9 +132,10 @@ public class ConflictQueue {
     }
 
     public void markResolved(UUID id, Object resolution, String resolvedBy) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
-                "UPDATE conflict SET status = 'resolved', resolution = ?::jsonb, resolved_by = ?, resolved_at = ? "
-                        + "WHERE id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement update = c.prepareStatement(
+                        "UPDATE conflict SET status = 'resolved', resolution = ?::jsonb, resolved_by = ?, resolved_at = ? "
+                                + "WHERE id = ?")) {
             update.setString(1, mapper.writeValueAsString(resolution));
             update.setString(2, resolvedBy);
             update.setTimestamp(3, Timestamp.from(Instant.now()));
@@ -149,7 +150,8 @@ public class ConflictQueue {
         List<ConflictView> conflicts = new ArrayList<>();
         try (ResultSet rs = read.executeQuery()) {
             while (rs.next()) {
-                conflicts.add(new ConflictView(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class),
+                conflicts.add(new ConflictView(rs.getObject(1, UUID.class), rs.getString(2),
+                        rs.getObject(3, UUID.class),
                         rs.getString(4), json(rs.getString(5)), json(rs.getString(6)), instant(rs.getTimestamp(7)),
                         json(rs.getString(8)), instant(rs.getTimestamp(9)), rs.getString(10), json(rs.getString(11)),
                         rs.getString(12), instant(rs.getTimestamp(13)), instant(rs.getTimestamp(14))));

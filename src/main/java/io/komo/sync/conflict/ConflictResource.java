@@ -1,19 +1,9 @@
 package io.komo.sync.conflict;
 
-
 import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
-import io.komo.sync.api.NewestFirst;
-import io.komo.sync.api.Page;
-import io.komo.sync.api.Paging;
-import io.komo.sync.api.ProblemException;
-import io.komo.sync.security.Principal;
-import io.komo.sync.security.RequiresRole;
-import io.komo.sync.storage.BackgroundConnections;
-import io.komo.sync.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -25,6 +15,15 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+
+import io.komo.sync.api.NewestFirst;
+import io.komo.sync.api.Page;
+import io.komo.sync.api.Paging;
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.security.Principal;
+import io.komo.sync.security.RequiresRole;
+import io.komo.sync.security.Role;
+import io.komo.sync.storage.BackgroundConnections;
 
 /** The manual review queue (API.md § Integrations). Reading needs viewer; resolving needs operator. */
 @Path("/api/conflicts")

@@ -1,8 +1,5 @@
 package io.komo.sync.conflict;
 
-import io.komo.sync.state.SyncState;
-import io.komo.sync.state.SyncStateStore;
-
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,6 +13,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
 
 import io.komo.sync.api.FieldError;
 import io.komo.sync.api.NewestFirst;
@@ -29,16 +30,14 @@ import io.komo.sync.contact.Contact;
 import io.komo.sync.contact.ContactService;
 import io.komo.sync.contact.ContactView;
 import io.komo.sync.delivery.ConnectorCalls;
-import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.runtime.RunningIntegrations;
+import io.komo.sync.mapping.MappingResult;
 import io.komo.sync.merge.FieldVersion;
 import io.komo.sync.merge.ManualConflict;
 import io.komo.sync.merge.ManualResolution;
-import io.komo.sync.mapping.MappingResult;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
-import org.jboss.logging.Logger;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.RunningIntegrations;
+import io.komo.sync.state.SyncState;
+import io.komo.sync.state.SyncStateStore;
 
 /**
  * The manual review queue for people. Resolving writes the chosen value to both sides and makes it the
@@ -178,15 +177,19 @@ public class ConflictService {
         OutboundRecord record = new OutboundRecord(contact.id, externalId, key == null ? null : key.toString(), fields);
         CallOutcome outcome;
         try {
-            outcome = calls.send(integration.id(), integration.connector().upsert(integration.context(), List.of(record)));
+            outcome = calls.send(integration.id(),
+                    integration.connector().upsert(integration.context(), List.of(record)));
         } catch (Exception e) {
             throw badGateway(integration, "the call failed: " + e.getMessage());
         }
         if (!outcome.isSuccess()) {
             throw badGateway(integration, "it answered HTTP " + outcome.status());
         }
-        List<RecordResult> results = integration.connector().upsertResults(integration.context(), List.of(record), outcome);
-        RecordResult result = results.isEmpty() ? RecordResult.failed("no result for the record", false) : results.get(0);
+        List<RecordResult> results = integration.connector().upsertResults(integration.context(), List.of(record),
+                outcome);
+        RecordResult result = results.isEmpty()
+                ? RecordResult.failed("no result for the record", false)
+                : results.get(0);
         if (!result.success()) {
             throw badGateway(integration, "it rejected the record: " + result.error());
         }

@@ -136,7 +136,8 @@ public final class ContactInput {
                     try {
                         staged.standard.put(name, Instant.parse(value.asText()));
                     } catch (DateTimeParseException e) {
-                        errors.add(new FieldError(name, "must be an ISO-8601 UTC timestamp such as 2026-01-31T12:00:00Z"));
+                        errors.add(
+                                new FieldError(name, "must be an ISO-8601 UTC timestamp such as 2026-01-31T12:00:00Z"));
                     }
                 }
             }

@@ -1,6 +1,5 @@
 package io.komo.sync.contact;
 
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -5,12 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
-import io.komo.sync.api.Page;
-import io.komo.sync.api.Paging;
-import io.komo.sync.api.ProblemException;
-import io.komo.sync.security.RequiresRole;
-import io.komo.sync.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -24,6 +18,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import io.komo.sync.api.Page;
+import io.komo.sync.api.Paging;
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.security.RequiresRole;
+import io.komo.sync.security.Role;
 
 /** The Komo side's contacts (API.md § Komo side). Writes need the operator role. */
 @Path("/api/contacts")
@@ -57,7 +57,8 @@ public class ContactResource {
             @QueryParam("list") String list, @QueryParam("updatedSince") String updatedSince,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         return contacts.search(new ContactService.Search(Paging.textParam(email), Paging.textParam(tier),
-                Paging.textParam(list), Paging.instantParam("updatedSince", updatedSince)), Paging.limit(limit), Paging.uuidParam("cursor", cursor));
+                Paging.textParam(list), Paging.instantParam("updatedSince", updatedSince)), Paging.limit(limit),
+                Paging.uuidParam("cursor", cursor));
     }
 
     @PUT

@@ -10,16 +10,16 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.komo.sync.api.FieldError;
-import io.komo.sync.api.Page;
-import io.komo.sync.api.ProblemException;
 import io.quarkus.panache.common.Parameters;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.komo.sync.api.FieldError;
+import io.komo.sync.api.Page;
+import io.komo.sync.api.ProblemException;
 
 /**
  * The Komo side's write path: every change of a contact writes its outbox event in the same transaction.
@@ -187,7 +187,8 @@ public class ContactService {
     @Transactional
     public BulkResult bulk(List<JsonNode> records, boolean merge) {
         if (records.size() > bulkMaxRecords) {
-            throw ProblemException.invalid("contacts", "at most " + bulkMaxRecords + " contacts per call, got " + records.size());
+            throw ProblemException.invalid("contacts",
+                    "at most " + bulkMaxRecords + " contacts per call, got " + records.size());
         }
         statistics.analyzeIfStale(); // before the write lock, which would hold every other writer meanwhile
         outbox.lockWrites();
@@ -275,14 +276,17 @@ public class ContactService {
         String stamp = now.toString();
         changedFields.forEach(f -> contact.fieldModifiedAt.put(f, stamp));
         contact.updatedAt = now;
-        events.add(ChangeEvent.Draft.of(ChangeEvent.CONTACT_UPDATED, contact.id, changedFields, ContactView.of(contact), now));
+        events.add(ChangeEvent.Draft.of(ChangeEvent.CONTACT_UPDATED, contact.id, changedFields, ContactView.of(contact),
+                now));
     }
 
     private static void reject(ContactInput.Outcome outcome, String prefix) {
         if (!outcome.valid()) {
-            throw ProblemException.invalid(prefix.isEmpty() ? outcome.errors()
+            throw ProblemException.invalid(prefix.isEmpty()
+                    ? outcome.errors()
                     : outcome.errors().stream().map(e -> e.field().isEmpty()
-                            ? new FieldError(prefix, e.message()) : e.prefixed(prefix)).toList());
+                            ? new FieldError(prefix, e.message())
+                            : e.prefixed(prefix)).toList());
         }
     }
 

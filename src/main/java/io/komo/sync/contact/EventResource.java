@@ -3,9 +3,6 @@ package io.komo.sync.contact;
 import java.net.URI;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
-import io.komo.sync.security.RequiresRole;
-import io.komo.sync.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -13,6 +10,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import io.komo.sync.security.RequiresRole;
+import io.komo.sync.security.Role;
 
 /** Komo events: {@code points.awarded}, {@code tier.changed}, {@code form.submitted}, {@code competition.entered}. */
 @Path("/api/events")

@@ -11,12 +11,12 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-
-import io.komo.sync.api.FieldError;
-import io.komo.sync.api.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+
+import io.komo.sync.api.FieldError;
+import io.komo.sync.api.ProblemException;
 
 /**
  * Records Komo events and their effect on the contact: points add up, a tier change sets the tier, and

@@ -5,10 +5,8 @@ import java.util.Optional;
 
 /** The Komo events of API.md; each one may change the contact it concerns. */
 public enum KomoEventType {
-    POINTS_AWARDED("points.awarded"),
-    TIER_CHANGED("tier.changed"),
-    FORM_SUBMITTED("form.submitted"),
-    COMPETITION_ENTERED("competition.entered");
+    POINTS_AWARDED("points.awarded"), TIER_CHANGED("tier.changed"), FORM_SUBMITTED(
+            "form.submitted"), COMPETITION_ENTERED("competition.entered");
 
     private final String value;
 

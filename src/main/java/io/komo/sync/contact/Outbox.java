@@ -13,13 +13,13 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.komo.sync.storage.ArrayColumns;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.hibernate.Session;
+
+import io.komo.sync.storage.ArrayColumns;
 
 /**
  * The {@code change_event} table: written in the transaction of each change, read by the change feed.
@@ -92,7 +92,8 @@ public class Outbox {
                         + "FROM unnest(?::uuid[], ?::varchar[], ?::uuid[], ?::text[], ?::text[], ?::timestamptz[]) "
                         + "WITH ORDINALITY AS e(id, type, contact_id, fields, payload, occurred_at, n) ORDER BY n")) {
             for (int from = 0; from < drafts.size(); from += INSERT_CHUNK) {
-                eventColumns.bind(connection, insert, drafts.subList(from, Math.min(drafts.size(), from + INSERT_CHUNK)));
+                eventColumns.bind(connection, insert,
+                        drafts.subList(from, Math.min(drafts.size(), from + INSERT_CHUNK)));
                 insert.executeUpdate();
             }
         }

@@ -1,20 +1,8 @@
 package io.komo.sync.deadletter;
 
-import io.komo.sync.errors.DeadLetterView;
-
-import io.komo.sync.errors.DeadLetterStore;
-
 import java.util.Set;
 import java.util.UUID;
 
-import io.komo.sync.api.NewestFirst;
-import io.komo.sync.api.Page;
-import io.komo.sync.api.Paging;
-import io.komo.sync.api.ProblemException;
-import io.komo.sync.security.Principal;
-import io.komo.sync.security.RequiresRole;
-import io.komo.sync.storage.BackgroundConnections;
-import io.komo.sync.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -25,6 +13,17 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+
+import io.komo.sync.api.NewestFirst;
+import io.komo.sync.api.Page;
+import io.komo.sync.api.Paging;
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.errors.DeadLetterStore;
+import io.komo.sync.errors.DeadLetterView;
+import io.komo.sync.security.Principal;
+import io.komo.sync.security.RequiresRole;
+import io.komo.sync.security.Role;
+import io.komo.sync.storage.BackgroundConnections;
 
 /** Records the engine gave up on (API.md § Integrations). Reading needs viewer; replay and discard need operator. */
 @Path("/api/dead-letters")
@@ -49,7 +48,8 @@ public class DeadLetterResource {
         if (wantedStatus != null && !STATUSES.contains(wantedStatus)) {
             throw ProblemException.invalid("status", "must be one of open, replayed, discarded");
         }
-        return deadLetters.list(new DeadLetterStore.Filter(Paging.textParam(integration), wantedStatus), Paging.limit(limit),
+        return deadLetters.list(new DeadLetterStore.Filter(Paging.textParam(integration), wantedStatus),
+                Paging.limit(limit),
                 NewestFirst.parse(cursor));
     }
 

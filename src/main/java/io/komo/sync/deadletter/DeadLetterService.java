@@ -1,9 +1,5 @@
 package io.komo.sync.deadletter;
 
-import io.komo.sync.errors.DeadLetterView;
-
-import io.komo.sync.errors.DeadLetterStore;
-
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -14,25 +10,27 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.komo.sync.api.NewestFirst;
-import io.komo.sync.api.Page;
-import io.komo.sync.api.Problem;
-import io.komo.sync.api.ProblemException;
-import io.komo.sync.contact.ChangeEvent;
-import io.komo.sync.contact.Contact;
-import io.komo.sync.contact.ContactView;
-import io.komo.sync.camel.CamelNames;
-import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.runtime.RunningIntegrations;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ServiceStatus;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.ServiceStatus;
 import org.jboss.logging.Logger;
+
+import io.komo.sync.api.NewestFirst;
+import io.komo.sync.api.Page;
+import io.komo.sync.api.Problem;
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.camel.CamelNames;
+import io.komo.sync.contact.ChangeEvent;
+import io.komo.sync.contact.Contact;
+import io.komo.sync.contact.ContactView;
+import io.komo.sync.errors.DeadLetterStore;
+import io.komo.sync.errors.DeadLetterView;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.RunningIntegrations;
 
 /**
  * Dead letters for people: list them, replay one through its integration's outbound route, or
@@ -152,7 +150,8 @@ public class DeadLetterService {
     }
 
     private CompiledIntegration runningIntegration(DeadLetterView letter) {
-        CompiledIntegration integration = letter.integrationId() == null ? null
+        CompiledIntegration integration = letter.integrationId() == null
+                ? null
                 : integrations.find(letter.integrationId()).orElse(null);
         if (integration == null) {
             throw ProblemException.conflict("Integration " + letter.integrationId() + " of dead letter " + letter.id()

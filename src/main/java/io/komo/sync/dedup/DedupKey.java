@@ -1,9 +1,10 @@
 package io.komo.sync.dedup;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * The integration's {@code dedup.key}: what an inbound record not linked to a Komo contact yet is matched on. Email
@@ -11,9 +12,7 @@ import java.util.stream.Collectors;
  * only the platform's id, so a record whose id is unknown is a new contact.
  */
 public enum DedupKey {
-    EMAIL("email"),
-    PHONE("phone"),
-    EXTERNAL_ID("external-id");
+    EMAIL("email"), PHONE("phone"), EXTERNAL_ID("external-id");
 
     private final String wireName;
 

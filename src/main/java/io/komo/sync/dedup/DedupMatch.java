@@ -1,9 +1,11 @@
 package io.komo.sync.dedup;
 
-import com.fasterxml.jackson.annotation.JsonValue;
-import io.komo.sync.contact.Contact;
 import java.util.List;
 import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import io.komo.sync.contact.Contact;
 
 /**
  * Which Komo contact an inbound record belongs to, and on what: a contact, none (the record is a new contact), or

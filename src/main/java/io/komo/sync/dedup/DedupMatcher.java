@@ -1,15 +1,17 @@
 package io.komo.sync.dedup;
 
-import io.komo.sync.contact.Contact;
-import io.komo.sync.contact.EmailAddresses;
-import io.komo.sync.contact.PhoneNumbers;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.komo.sync.contact.Contact;
+import io.komo.sync.contact.EmailAddresses;
+import io.komo.sync.contact.PhoneNumbers;
 
 /**
  * Finds the Komo contact an inbound record with no link yet belongs to, by the integration's {@code dedup.key}

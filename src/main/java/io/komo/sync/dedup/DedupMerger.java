@@ -1,14 +1,14 @@
 package io.komo.sync.dedup;
 
-
 import static io.komo.sync.merge.FieldValues.isBlank;
 import static io.komo.sync.merge.FieldValues.same;
 
-import io.komo.sync.merge.FieldVersion;
-import io.komo.sync.merge.SideSnapshot;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import io.komo.sync.merge.FieldVersion;
+import io.komo.sync.merge.SideSnapshot;
 
 /**
  * Folds a record arriving from outside into the existing Komo contact it matched by normalised email. Only fields

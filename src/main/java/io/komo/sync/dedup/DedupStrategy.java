@@ -1,15 +1,14 @@
 package io.komo.sync.dedup;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** The integration's {@code dedup.merge}: how an incoming record folds into the Komo contact with its email. */
 public enum DedupStrategy {
-    NEWEST_WINS("newest-wins"),
-    KOMO_WINS("komo-wins"),
-    FILL_BLANKS("fill-blanks");
+    NEWEST_WINS("newest-wins"), KOMO_WINS("komo-wins"), FILL_BLANKS("fill-blanks");
 
     private final String wireName;
 

@@ -1,6 +1,5 @@
 package io.komo.sync.definition;
 
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +31,8 @@ public final class DefinitionJson {
         try {
             return STRICT.readValue(json, IntegrationDefinition.class);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A stored integration definition cannot be read: " + e.getOriginalMessage(), e);
+            throw new IllegalStateException("A stored integration definition cannot be read: " + e.getOriginalMessage(),
+                    e);
         }
     }
 }

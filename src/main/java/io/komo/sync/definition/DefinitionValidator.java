@@ -1,6 +1,5 @@
 package io.komo.sync.definition;
 
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.text.ParseException;
@@ -54,7 +53,8 @@ public final class DefinitionValidator {
     static final int MAX_NAME_LENGTH = 200;
     /** A document with more problems than this is not worth reading further. */
     private static final int MAX_READ_ERRORS = 100;
-    private static final Pattern ENUM_VALUES = Pattern.compile("not one of the values accepted for Enum class: \\[(.*)]");
+    private static final Pattern ENUM_VALUES = Pattern
+            .compile("not one of the values accepted for Enum class: \\[(.*)]");
 
     private final ConnectorRegistry connectors;
     private final String defaultPhoneRegion;
@@ -99,7 +99,8 @@ public final class DefinitionValidator {
             return errors.outcome(null);
         }
         if (!tree.isObject()) {
-            errors.add("", "the definition must be an object, not " + tree.getNodeType().toString().toLowerCase(Locale.ROOT));
+            errors.add("",
+                    "the definition must be an object, not " + tree.getNodeType().toString().toLowerCase(Locale.ROOT));
             return errors.outcome(null);
         }
         IntegrationDefinition read = readLeniently(tree.deepCopy(), errors);
@@ -170,7 +171,9 @@ public final class DefinitionValidator {
         if (e instanceof UnrecognizedPropertyException unknown) {
             Collection<Object> known = unknown.getKnownPropertyIds();
             return "unknown key '" + unknown.getPropertyName() + "'"
-                    + (known == null || known.isEmpty() ? "" : "; allowed: " + String.join(", ", known.stream().map(String::valueOf).sorted().toList()));
+                    + (known == null || known.isEmpty()
+                            ? ""
+                            : "; allowed: " + String.join(", ", known.stream().map(String::valueOf).sorted().toList()));
         }
         Throwable cause = e.getCause();
         while (cause != null) {
@@ -234,7 +237,8 @@ public final class DefinitionValidator {
         if (effective == null || effective.isBlank()) {
             errors.add("id", "is required");
         } else if (!ID.matcher(effective).matches()) {
-            errors.add("id", "'" + effective + "' must be 2 to 63 lower-case letters, digits or hyphens, starting with a letter or digit");
+            errors.add("id", "'" + effective
+                    + "' must be 2 to 63 lower-case letters, digits or hyphens, starting with a letter or digit");
         }
         return id == null && effective != null ? definition.withId(effective) : definition;
     }
@@ -254,7 +258,9 @@ public final class DefinitionValidator {
 
     private String available() {
         Set<String> platforms = connectors.platforms();
-        return platforms.isEmpty() ? "none (no connector is installed)" : String.join(", ", platforms.stream().sorted().toList());
+        return platforms.isEmpty()
+                ? "none (no connector is installed)"
+                : String.join(", ", platforms.stream().sorted().toList());
     }
 
     private static void checkName(IntegrationDefinition definition, Errors errors) {
@@ -271,15 +277,17 @@ public final class DefinitionValidator {
             try {
                 new CronExpression(trigger.schedule());
             } catch (ParseException e) {
-                errors.add("trigger.schedule", "not a valid Quartz cron expression (seconds minutes hours day-of-month month "
-                        + "day-of-week [year], e.g. \"0 0 * * * ?\"): " + e.getMessage());
+                errors.add("trigger.schedule",
+                        "not a valid Quartz cron expression (seconds minutes hours day-of-month month "
+                                + "day-of-week [year], e.g. \"0 0 * * * ?\"): " + e.getMessage());
             }
         }
         if (trigger.timezone() != null) {
             try {
                 ZoneId.of(trigger.timezone());
             } catch (DateTimeException e) {
-                errors.add("trigger.timezone", "unknown time zone '" + trigger.timezone() + "' (use an IANA name such as Europe/London, or UTC)");
+                errors.add("trigger.timezone", "unknown time zone '" + trigger.timezone()
+                        + "' (use an IANA name such as Europe/London, or UTC)");
             }
         }
     }
@@ -317,7 +325,8 @@ public final class DefinitionValidator {
         } else if (type.isEmpty() || connector == null) {
             errors.add("auth.type", "unknown value '" + named + "'; allowed: " + allowed);
         } else {
-            errors.add("auth.type", "the " + connector.platform() + " platform does not take '" + named + "'; allowed: " + allowed);
+            errors.add("auth.type",
+                    "the " + connector.platform() + " platform does not take '" + named + "'; allowed: " + allowed);
         }
     }
 
@@ -335,7 +344,8 @@ public final class DefinitionValidator {
         connector.options().forEach(option -> declared.put(option.name(), option));
         for (String name : given.keySet()) {
             if (!declared.containsKey(name)) {
-                errors.add("options." + name, "unknown option '" + name + "' of the " + connector.platform() + " platform; "
+                errors.add("options." + name, "unknown option '" + name + "' of the " + connector.platform()
+                        + " platform; "
                         + (declared.isEmpty() ? "it takes none" : "allowed: " + String.join(", ", declared.keySet())));
             }
         }

@@ -1,6 +1,5 @@
 package io.komo.sync.definition;
 
-
 import java.time.Instant;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;

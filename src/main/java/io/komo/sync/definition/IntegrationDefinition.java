@@ -1,6 +1,5 @@
 package io.komo.sync.definition;
 
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +11,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import io.komo.sync.merge.ConflictRule;
-import io.komo.sync.merge.Side;
 import io.komo.sync.dedup.DedupKey;
 import io.komo.sync.dedup.DedupStrategy;
 import io.komo.sync.mapping.FieldMapping;
+import io.komo.sync.merge.ConflictRule;
+import io.komo.sync.merge.Side;
 
 /**
  * One integration as written in {@code config/integrations/<id>.yaml} or sent to the API (API.md §

@@ -1,6 +1,5 @@
 package io.komo.sync.definition;
 
-
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /** The lifecycle: draft → testing → active ⇄ paused. Only an active integration moves data on its own. */

@@ -17,6 +17,7 @@ final class WireEnum {
     static <E extends Enum<E>> E parse(Class<E> type, String name) {
         return Arrays.stream(type.getEnumConstants()).filter(e -> wireName(e).equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown value '" + name + "'; allowed: "
-                        + Arrays.stream(type.getEnumConstants()).map(WireEnum::wireName).collect(Collectors.joining(", "))));
+                        + Arrays.stream(type.getEnumConstants()).map(WireEnum::wireName)
+                                .collect(Collectors.joining(", "))));
     }
 }

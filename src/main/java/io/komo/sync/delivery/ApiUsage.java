@@ -11,7 +11,6 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,12 +70,15 @@ public class ApiUsage {
         Counts pending = unwritten.get(new Key(integrationId, today));
         long requests = pending == null ? 0 : pending.requests().get();
         long throttled = pending == null ? 0 : pending.throttled().get();
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT requests, throttled FROM api_usage WHERE integration_id = ? AND day = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT requests, throttled FROM api_usage WHERE integration_id = ? AND day = ?")) {
             read.setString(1, integrationId);
             read.setDate(2, Date.valueOf(today));
             try (ResultSet rs = read.executeQuery()) {
-                return rs.next() ? new Day(rs.getLong(1) + requests, rs.getLong(2) + throttled) : new Day(requests, throttled);
+                return rs.next()
+                        ? new Day(rs.getLong(1) + requests, rs.getLong(2) + throttled)
+                        : new Day(requests, throttled);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the API usage of " + integrationId, e);
@@ -102,7 +104,8 @@ public class ApiUsage {
                 // Kept for the next flush rather than lost.
                 counts(key).requests().addAndGet(requests);
                 counts(key).throttled().addAndGet(throttled);
-                LOG.warnf("Could not write the API usage of %s; will try again: %s", key.integrationId(), e.getMessage());
+                LOG.warnf("Could not write the API usage of %s; will try again: %s", key.integrationId(),
+                        e.getMessage());
             }
         }
     }
@@ -121,10 +124,12 @@ public class ApiUsage {
     }
 
     private void add(Key key, long requests, long throttled) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement upsert = c.prepareStatement("""
-                INSERT INTO api_usage (integration_id, day, requests, throttled) VALUES (?, ?, ?, ?)
-                ON CONFLICT (integration_id, day) DO UPDATE
-                SET requests = api_usage.requests + EXCLUDED.requests, throttled = api_usage.throttled + EXCLUDED.throttled""")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement upsert = c.prepareStatement(
+                        """
+                                INSERT INTO api_usage (integration_id, day, requests, throttled) VALUES (?, ?, ?, ?)
+                                ON CONFLICT (integration_id, day) DO UPDATE
+                                SET requests = api_usage.requests + EXCLUDED.requests, throttled = api_usage.throttled + EXCLUDED.throttled""")) {
             upsert.setString(1, key.integrationId());
             upsert.setDate(2, Date.valueOf(key.day()));
             upsert.setLong(3, requests);

@@ -5,14 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.komo.sync.connector.spi.CallOutcome;
-import io.komo.sync.connector.spi.PreparedCall;
-import io.komo.sync.security.OutboundAddressGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.komo.sync.connector.spi.CallOutcome;
+import io.komo.sync.connector.spi.PreparedCall;
+import io.komo.sync.security.OutboundAddressGuard;
 
 /**
  * Sends connectors' calls through Camel endpoints, so every platform call shows in the management
@@ -78,7 +79,8 @@ public class ConnectorCalls {
 
     /** One endpoint per platform host and path, so the console groups calls the way operators think of them. */
     private String httpEndpoint(URI target) {
-        String base = target.getScheme() + "://" + target.getRawAuthority() + (target.getRawPath() == null ? "" : target.getRawPath());
+        String base = target.getScheme() + "://" + target.getRawAuthority()
+                + (target.getRawPath() == null ? "" : target.getRawPath());
         return base + "?throwExceptionOnFailure=false&connectTimeout=" + connectTimeoutMs + "&responseTimeout="
                 + responseTimeoutMs + "&connectionRequestTimeout=" + connectTimeoutMs;
     }

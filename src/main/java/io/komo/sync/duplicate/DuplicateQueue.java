@@ -1,17 +1,5 @@
 package io.komo.sync.duplicate;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.komo.sync.api.NewestFirst;
-import io.komo.sync.api.Page;
-import io.komo.sync.connector.spi.InboundRecord;
-import io.komo.sync.dedup.DedupMatch;
-import io.komo.sync.observe.SyncLog;
-import io.komo.sync.observe.SyncLogEntry;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,6 +14,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.komo.sync.api.NewestFirst;
+import io.komo.sync.api.Page;
+import io.komo.sync.connector.spi.InboundRecord;
+import io.komo.sync.dedup.DedupMatch;
+import io.komo.sync.observe.SyncLog;
+import io.komo.sync.observe.SyncLogEntry;
 
 /**
  * The duplicates review list ({@code duplicate_review}): inbound records dedup could not match to one Komo contact,
@@ -51,7 +53,8 @@ public class DuplicateQueue {
     SyncLog log;
 
     /** Parks {@code record} in the caller's transaction and logs it as a {@code duplicate.parked} conflict entry. */
-    public void park(String integrationId, InboundRecord record, Map<String, Instant> fieldChangedAt, DedupMatch match) {
+    public void park(String integrationId, InboundRecord record, Map<String, Instant> fieldChangedAt,
+            DedupMatch match) {
         try (Connection c = dataSource.getConnection()) {
             Array candidates = c.createArrayOf("uuid", match.candidates().toArray());
             String fields = mapper.writeValueAsString(record.fields());
@@ -127,7 +130,8 @@ public class DuplicateQueue {
                 index = after.bind(read, index);
             }
             read.setInt(index, limit + 1);
-            return NewestFirst.page(rows(read), limit, duplicate -> new NewestFirst(duplicate.createdAt(), duplicate.id()));
+            return NewestFirst.page(rows(read), limit,
+                    duplicate -> new NewestFirst(duplicate.createdAt(), duplicate.id()));
         } catch (SQLException e) {
             throw new IllegalStateException("Could not list duplicates", e);
         }
@@ -143,8 +147,9 @@ public class DuplicateQueue {
     }
 
     private Optional<DuplicateView> find(UUID id, String lock) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM duplicate_review WHERE id = ?" + lock)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT " + COLUMNS + " FROM duplicate_review WHERE id = ?" + lock)) {
             read.setObject(1, id);
             return rows(read).stream().findFirst();
         } catch (SQLException e) {
@@ -153,9 +158,10 @@ public class DuplicateQueue {
     }
 
     public void markResolved(UUID id, Object resolution, String resolvedBy) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
-                "UPDATE duplicate_review SET status = 'resolved', resolution = ?::jsonb, resolved_by = ?, "
-                        + "resolved_at = ? WHERE id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement update = c.prepareStatement(
+                        "UPDATE duplicate_review SET status = 'resolved', resolution = ?::jsonb, resolved_by = ?, "
+                                + "resolved_at = ? WHERE id = ?")) {
             update.setString(1, mapper.writeValueAsString(resolution));
             update.setString(2, resolvedBy);
             update.setTimestamp(3, Timestamp.from(Instant.now()));

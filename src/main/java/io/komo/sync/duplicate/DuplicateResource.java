@@ -1,13 +1,8 @@
 package io.komo.sync.duplicate;
 
+import java.util.Set;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import io.komo.sync.api.NewestFirst;
-import io.komo.sync.api.Page;
-import io.komo.sync.api.Paging;
-import io.komo.sync.api.ProblemException;
-import io.komo.sync.security.Principal;
-import io.komo.sync.security.RequiresRole;
-import io.komo.sync.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -19,7 +14,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Set;
+
+import io.komo.sync.api.NewestFirst;
+import io.komo.sync.api.Page;
+import io.komo.sync.api.Paging;
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.security.Principal;
+import io.komo.sync.security.RequiresRole;
+import io.komo.sync.security.Role;
 
 /** The duplicates review list (README § The REST API in brief). Reading needs viewer; resolving needs operator. */
 @Path("/api/duplicates")

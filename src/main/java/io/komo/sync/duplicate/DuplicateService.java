@@ -1,8 +1,17 @@
 package io.komo.sync.duplicate;
 
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.core.type.TypeReference;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
 import io.komo.sync.api.NewestFirst;
 import io.komo.sync.api.Page;
 import io.komo.sync.api.ProblemException;
@@ -14,13 +23,6 @@ import io.komo.sync.dedup.DedupMatch;
 import io.komo.sync.observe.SyncLog;
 import io.komo.sync.observe.SyncLogEntry;
 import io.komo.sync.runtime.RunningIntegrations;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
-import java.time.Instant;
-import java.util.Map;
-import java.util.UUID;
-import org.jboss.logging.Logger;
 
 /**
  * The duplicates review list for people. Resolving applies the parked record where the person chose, with the same
@@ -87,7 +89,8 @@ public class DuplicateService {
             }
             // Changed when its newest field was, as the inbound aggregator folds a record's changes.
             Instant changedAt = duplicate.fieldChangedAt().values().stream().max(Instant::compareTo).orElse(null);
-            InboundRecord record = new InboundRecord(duplicate.externalId(), mapper.convertValue(duplicate.fields(), MAP),
+            InboundRecord record = new InboundRecord(duplicate.externalId(),
+                    mapper.convertValue(duplicate.fields(), MAP),
                     changedAt, false);
             applier.applyChosen(duplicate.integrationId(), record, duplicate.fieldChangedAt(),
                     DedupMatch.to(DedupKey.fromWireName(duplicate.key()), duplicate.keyValue(), chosen));

@@ -1,10 +1,11 @@
 package io.komo.sync.duplicate;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * An inbound record parked for review as the API shows it: the key and value it was matched on, why no contact

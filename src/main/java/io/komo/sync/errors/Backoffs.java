@@ -54,7 +54,8 @@ public final class Backoffs {
     /** Records a failed attempt; the wait before the next. */
     public Duration failed(String consumer, ChangeFeedDeliveryException failure) {
         int attempts = nextAttempt(consumer);
-        Duration delay = failure.retryAfter() != null ? failure.retryAfter()
+        Duration delay = failure.retryAfter() != null
+                ? failure.retryAfter()
                 : Duration.ofMillis(Math.min(LONGEST_DEFAULT_WAIT.toMillis(), 100L << Math.min(attempts, 10)));
         byConsumer.put(consumer, new Backoff(attempts, clock.instant().plus(delay)));
         return delay;

@@ -4,10 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.komo.sync.camel.CamelNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.camel.ProducerTemplate;
+
+import io.komo.sync.camel.CamelNames;
 
 /**
  * Where the stages put the records they give up on: each integration's dead-letter route

@@ -1,8 +1,5 @@
 package io.komo.sync.errors;
 
-import jakarta.inject.Named;
-
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,16 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
 
 import io.komo.sync.api.NewestFirst;
 import io.komo.sync.api.Page;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * {@code dead_letter}: written in the transaction of the batch that gave up on the records; read and
@@ -46,9 +43,10 @@ public class DeadLetterStore {
             return;
         }
         Timestamp now = Timestamp.from(Instant.now());
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO dead_letter (id, integration_id, stage, route_id, contact_id, payload, exception_type, "
-                        + "error, attempts, status, created_at, updated_at) VALUES (?,?,?,?,?,?::jsonb,?,?,?,'open',?,?)")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO dead_letter (id, integration_id, stage, route_id, contact_id, payload, exception_type, "
+                                + "error, attempts, status, created_at, updated_at) VALUES (?,?,?,?,?,?::jsonb,?,?,?,'open',?,?)")) {
             for (DeadLetter letter : letters) {
                 insert.setObject(1, UUID.randomUUID());
                 insert.setString(2, letter.integrationId());
@@ -115,9 +113,10 @@ public class DeadLetterStore {
 
     /** The newest dead letter of a contact written at or after {@code since}, other than {@code except}. */
     public Optional<DeadLetterView> newestSince(String integrationId, UUID contactId, Instant since, UUID except) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement("SELECT " + COLUMNS
-                + " FROM dead_letter WHERE integration_id = ? AND contact_id = ? AND created_at >= ? AND id <> ?"
-                + " ORDER BY created_at DESC LIMIT 1")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement("SELECT " + COLUMNS
+                        + " FROM dead_letter WHERE integration_id = ? AND contact_id = ? AND created_at >= ? AND id <> ?"
+                        + " ORDER BY created_at DESC LIMIT 1")) {
             read.setString(1, integrationId);
             read.setObject(2, contactId);
             read.setTimestamp(3, Timestamp.from(since));
@@ -133,8 +132,9 @@ public class DeadLetterStore {
      * settled it first), so two operators cannot both replay or discard it.
      */
     public boolean settle(UUID id, String status) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
-                "UPDATE dead_letter SET status = ?, updated_at = ? WHERE id = ? AND status = 'open'")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement update = c.prepareStatement(
+                        "UPDATE dead_letter SET status = ?, updated_at = ? WHERE id = ? AND status = 'open'")) {
             update.setString(1, status);
             update.setTimestamp(2, Timestamp.from(Instant.now()));
             update.setObject(3, id);
@@ -146,9 +146,10 @@ public class DeadLetterStore {
 
     /** A replay that failed again: the letter stays open and shows the latest reason. */
     public void recordFailedReplay(UUID id, String exceptionType, String error) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
-                "UPDATE dead_letter SET exception_type = ?, error = ?, attempts = attempts + 1, updated_at = ? "
-                        + "WHERE id = ? AND status = 'open'")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement update = c.prepareStatement(
+                        "UPDATE dead_letter SET exception_type = ?, error = ?, attempts = attempts + 1, updated_at = ? "
+                                + "WHERE id = ? AND status = 'open'")) {
             update.setString(1, exceptionType);
             update.setString(2, error);
             update.setTimestamp(3, Timestamp.from(Instant.now()));
@@ -166,7 +167,8 @@ public class DeadLetterStore {
                 String payload = rs.getString(6);
                 try {
                     letters.add(new DeadLetterView(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getObject(5, UUID.class), payload == null ? null : mapper.readTree(payload),
+                            rs.getString(4), rs.getObject(5, UUID.class),
+                            payload == null ? null : mapper.readTree(payload),
                             rs.getString(7), rs.getString(8), rs.getInt(9), rs.getString(10),
                             rs.getTimestamp(11).toInstant(), rs.getTimestamp(12).toInstant()));
                 } catch (JsonProcessingException e) {

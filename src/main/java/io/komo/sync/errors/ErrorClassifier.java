@@ -1,8 +1,5 @@
 package io.komo.sync.errors;
 
-import io.komo.sync.connector.spi.CallOutcome;
-import io.komo.sync.connector.spi.ThrottleSignal;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +10,9 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+
+import io.komo.sync.connector.spi.CallOutcome;
+import io.komo.sync.connector.spi.ThrottleSignal;
 
 /**
  * Decides retry-or-fail for a failed platform call (STYLE.md, Debezium's ErrorHandler): the platform's own throttle

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,8 +34,9 @@ public class FailureStates {
     }
 
     public boolean isFailing(String integrationId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT failing FROM integration_failure WHERE integration_id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT failing FROM integration_failure WHERE integration_id = ?")) {
             read.setString(1, integrationId);
             try (ResultSet rs = read.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);

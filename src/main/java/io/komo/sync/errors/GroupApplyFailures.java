@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
-
 import javax.sql.DataSource;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -45,8 +44,9 @@ public class GroupApplyFailures {
 
     /** The failures of a group that is not to be tried again; empty while it has attempts left. */
     public Optional<Failures> givenUp(String groupId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT attempts, last_error FROM inbound_apply_failure WHERE group_id = ? AND attempts >= ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT attempts, last_error FROM inbound_apply_failure WHERE group_id = ? AND attempts >= ?")) {
             read.setString(1, groupId);
             read.setInt(2, MAX_ATTEMPTS);
             try (ResultSet rs = read.executeQuery()) {

@@ -2,7 +2,6 @@ package io.komo.sync.errors;
 
 import java.time.Duration;
 
-
 /**
  * A delivery failed in a way worth retrying (5xx, 429, timeout) and attempts remain: the batch is
  * rolled back and offered again after {@code retryAfter}. Nothing of it is recorded as sent.

@@ -1,9 +1,9 @@
 package io.komo.sync.errors;
 
-import io.komo.sync.definition.DurationParser;
-
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
+
+import io.komo.sync.definition.DurationParser;
 
 /**
  * The integration's {@code retry} section: exponential backoff (multiplier 2) from {@code initialDelay}, capped at
@@ -24,7 +24,8 @@ public final class RetryPolicy {
     private final double jitter;
     private final DoubleSupplier random;
 
-    public RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay, double jitter, DoubleSupplier random) {
+    public RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay, double jitter,
+            DoubleSupplier random) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("retry.maxAttempts must be at least 1, was " + maxAttempts);
         }
@@ -33,7 +34,8 @@ public final class RetryPolicy {
         }
         if (maxDelay.compareTo(initialDelay) < 0) {
             throw new IllegalArgumentException(
-                    "retry.maxDelay (" + maxDelay + ") must not be shorter than retry.initialDelay (" + initialDelay + ")");
+                    "retry.maxDelay (" + maxDelay + ") must not be shorter than retry.initialDelay (" + initialDelay
+                            + ")");
         }
         if (!(jitter >= 0 && jitter <= 1)) {
             throw new IllegalArgumentException("jitter must be between 0 and 1, was " + jitter);

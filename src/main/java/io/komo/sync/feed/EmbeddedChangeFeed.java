@@ -1,39 +1,33 @@
 package io.komo.sync.feed;
 
-import jakarta.inject.Named;
-
-import io.komo.sync.errors.Backoffs;
-import java.time.Clock;
-import org.apache.camel.builder.TemplatedRouteBuilder;
-
-import io.komo.sync.camel.CamelNames;
-
-import io.komo.sync.errors.ChangeFeedDeliveryException;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-
 import javax.sql.DataSource;
 
-import io.komo.sync.contact.ChangeEvent;
-import io.komo.sync.contact.Outbox;
-import io.komo.sync.storage.BackgroundConnections;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.jboss.logging.Logger;
+
+import io.komo.sync.camel.CamelNames;
+import io.komo.sync.contact.ChangeEvent;
+import io.komo.sync.contact.Outbox;
+import io.komo.sync.errors.Backoffs;
+import io.komo.sync.errors.ChangeFeedDeliveryException;
+import io.komo.sync.storage.BackgroundConnections;
 
 /**
  * The change feed without a broker: every subscribed consumer has a cursor over the outbox in
@@ -177,7 +171,8 @@ public class EmbeddedChangeFeed {
             });
             if (result.getException() != null) {
                 // Rolls back the batch: the cursor stays, the consumer sees these events again.
-                throw new ChangeFeedDeliveryException(subscription.consumer(), events.get(0).seq(), result.getException());
+                throw new ChangeFeedDeliveryException(subscription.consumer(), events.get(0).seq(),
+                        result.getException());
             }
             moveCursor(connection, subscription.consumer(), events.get(events.size() - 1).seq());
             return events.size();
@@ -185,8 +180,9 @@ public class EmbeddedChangeFeed {
     }
 
     private void createCursor(Subscription subscription) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement create = connection.prepareStatement(
-                "INSERT INTO sync_cursor (consumer, position, updated_at) VALUES (?, ?, now()) ON CONFLICT DO NOTHING")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement create = connection.prepareStatement(
+                        "INSERT INTO sync_cursor (consumer, position, updated_at) VALUES (?, ?, now()) ON CONFLICT DO NOTHING")) {
             long start = subscription.fromBeginning() ? 0 : outbox.lastSeq(connection);
             create.setString(1, subscription.consumer());
             create.setString(2, Long.toString(start));

@@ -1,27 +1,25 @@
 package io.komo.sync.feed;
 
-import io.komo.sync.camel.CamelNames;
-
-import io.komo.sync.errors.ChangeFeedDeliveryException;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
-
+import java.util.Map;
 import javax.sql.DataSource;
 
-import io.komo.sync.contact.ChangeEvent;
-import io.komo.sync.contact.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
+
+import io.komo.sync.camel.CamelNames;
+import io.komo.sync.contact.ChangeEvent;
+import io.komo.sync.contact.Outbox;
+import io.komo.sync.errors.ChangeFeedDeliveryException;
 
 /**
  * Relays the outbox to Kafka, keyed by contact id so one contact's changes stay in order on one

@@ -1,16 +1,7 @@
 package io.komo.sync.feed;
 
-import jakarta.inject.Named;
-
-import io.komo.sync.errors.Backoffs;
-import java.time.Clock;
-import org.apache.camel.builder.TemplatedRouteBuilder;
-
-import io.komo.sync.camel.CamelNames;
-
-import io.komo.sync.errors.ChangeFeedDeliveryException;
-
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,15 +17,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import io.komo.sync.contact.ChangeEvent;
-import io.komo.sync.storage.BackgroundConnections;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.kafka.clients.admin.Admin;
@@ -46,6 +36,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+
+import io.komo.sync.camel.CamelNames;
+import io.komo.sync.contact.ChangeEvent;
+import io.komo.sync.errors.Backoffs;
+import io.komo.sync.errors.ChangeFeedDeliveryException;
+import io.komo.sync.storage.BackgroundConnections;
 
 /**
  * The change feed of an integration in kafka mode: a Camel route {@code <integration-id>.feed} consuming
@@ -113,7 +109,8 @@ public class KafkaFeedSubscriptions {
         backoffs.clear(subscription.consumer());
         try {
             TemplatedRouteBuilder.builder(camel, CamelNames.KAFKA_FEED_TEMPLATE).routeId(subscription.routeId())
-                    .parameter("routeId", subscription.routeId()).parameter("consumer", subscription.consumer()).parameter("groupId", groupId)
+                    .parameter("routeId", subscription.routeId()).parameter("consumer", subscription.consumer())
+                    .parameter("groupId", groupId)
                     .parameter("batchSize", Integer.toString(config.batchSize()))
                     .parameter("pollTimeoutMs", Long.toString(Math.max(100, config.pollInterval()))).add();
             if (camel.isStarted() && !camel.getRouteController().getRouteStatus(subscription.routeId()).isStarted()) {
@@ -161,7 +158,8 @@ public class KafkaFeedSubscriptions {
             // Still backing off (a long Retry-After): wait a little, then hand the batch back unsent.
             Thread.sleep(Math.min(left.toMillis(), MAX_SLEEP.toMillis()));
             if (backoffs.isWaiting(consumer)) {
-                throw new IllegalStateException("Consumer " + consumer + " is backing off for " + backoffs.waitLeft(consumer));
+                throw new IllegalStateException(
+                        "Consumer " + consumer + " is backing off for " + backoffs.waitLeft(consumer));
             }
         }
         List<ChangeEvent> events = exchanges.stream().map(KafkaFeedSubscriptions::toEvent).toList();
@@ -203,7 +201,8 @@ public class KafkaFeedSubscriptions {
         for (Exchange record : exchanges) {
             String partition = record.getMessage().getHeader(KafkaConstants.TOPIC, String.class) + "-"
                     + record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class);
-            KafkaManualCommit commit = record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+            KafkaManualCommit commit = record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT,
+                    KafkaManualCommit.class);
             if (commit != null) {
                 lastPerPartition.put(partition, commit); // records of a partition arrive in offset order
             }

@@ -19,7 +19,8 @@ final class CelValues {
     }
 
     static Object canonical(Object value) {
-        if (value instanceof Integer || value instanceof Short || value instanceof Byte || value instanceof BigInteger) {
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte
+                || value instanceof BigInteger) {
             return ((Number) value).longValue();
         }
         if (value instanceof Float || value instanceof BigDecimal) {

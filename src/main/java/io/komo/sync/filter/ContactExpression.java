@@ -1,5 +1,8 @@
 package io.komo.sync.filter;
 
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelErrorCode;
@@ -11,9 +14,6 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelUnknownSet;
-import java.time.Instant;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * A user expression over one contact record, compiled once and evaluated per record. Thread-safe.
@@ -44,8 +44,8 @@ public final class ContactExpression {
             throw new FilterException(String.valueOf(source), 1, 1, "the expression is empty");
         }
         try {
-            CelAbstractSyntaxTree ast =
-                    ContactExpressionEnvironment.CEL.compile(OperatorAliases.rewrite(source)).getAst();
+            CelAbstractSyntaxTree ast = ContactExpressionEnvironment.CEL.compile(OperatorAliases.rewrite(source))
+                    .getAst();
             return new ContactExpression(source, ContactExpressionEnvironment.CEL.createProgram(ast),
                     ast.getResultType());
         } catch (CelValidationException e) {

@@ -1,5 +1,7 @@
 package io.komo.sync.filter;
 
+import java.time.Duration;
+
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelFunctionDecl;
@@ -11,9 +13,9 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelFunctionBinding;
+
 import io.komo.sync.contact.ContactField;
 import io.komo.sync.contact.ValueKind;
-import java.time.Duration;
 
 /**
  * The one CEL environment for filters and calculations: every contact field as a typed variable, the custom

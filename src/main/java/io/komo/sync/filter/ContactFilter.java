@@ -1,9 +1,9 @@
 package io.komo.sync.filter;
 
-
-import dev.cel.common.types.SimpleType;
 import java.time.Clock;
 import java.util.Map;
+
+import dev.cel.common.types.SimpleType;
 
 /**
  * The scope filter of an integration (conditional sync): which contacts it syncs.

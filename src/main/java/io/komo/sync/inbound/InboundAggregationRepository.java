@@ -1,6 +1,5 @@
 package io.komo.sync.inbound;
 
-
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -51,7 +50,8 @@ public class InboundAggregationRepository implements RecoverableAggregationRepos
 
     @Override
     public void remove(CamelContext camelContext, String key, Exchange exchange) {
-        store.complete(integrationId, exchange.getExchangeId(), exchange.getProperty(Exchange.AGGREGATED_COMPLETED_BY, String.class));
+        store.complete(integrationId, exchange.getExchangeId(),
+                exchange.getProperty(Exchange.AGGREGATED_COMPLETED_BY, String.class));
     }
 
     @Override

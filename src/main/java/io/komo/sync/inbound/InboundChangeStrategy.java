@@ -1,6 +1,5 @@
 package io.komo.sync.inbound;
 
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.AggregationStrategy;

@@ -1,17 +1,5 @@
 package io.komo.sync.inbound;
 
-import io.komo.sync.observe.SyncFailedEvents;
-
-import io.komo.sync.camel.CamelNames;
-
-import io.komo.sync.conflict.ConflictQueue;
-import io.komo.sync.errors.GroupApplyFailures;
-import io.komo.sync.runtime.KomoRecords;
-import io.komo.sync.errors.RetryLaterException;
-import io.komo.sync.state.StaleChanges;
-import io.komo.sync.state.SyncState;
-import io.komo.sync.state.SyncStateStore;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,38 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.komo.sync.connector.spi.InboundRecord;
-import io.komo.sync.connector.spi.InboundWebhook;
-import io.komo.sync.contact.Contact;
-import io.komo.sync.contact.ContactService;
-import io.komo.sync.contact.ContactView;
-import io.komo.sync.contact.Outbox;
-import io.komo.sync.errors.DeadLetter;
-import io.komo.sync.errors.DeadLetterChannel;
-import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.runtime.RunningIntegrations;
-import io.komo.sync.observe.SyncLog;
-import io.komo.sync.observe.SyncLogEntry;
-import io.komo.sync.merge.FieldValues;
-import io.komo.sync.merge.ManualConflict;
-import io.komo.sync.merge.MergeResolver;
-import io.komo.sync.merge.MergeResult;
-import io.komo.sync.merge.SideSnapshot;
-import io.komo.sync.dedup.DedupMatch;
-import io.komo.sync.dedup.DedupMatcher;
-import io.komo.sync.dedup.DedupMerger;
-import io.komo.sync.dedup.DedupStrategy;
-import io.komo.sync.duplicate.DuplicateQueue;
-import io.komo.sync.duplicate.ParkedRecordApplier;
-import io.komo.sync.mapping.MappingResult;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -65,6 +26,41 @@ import jakarta.inject.Named;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.apache.camel.language.simple.Simple;
+
+import io.komo.sync.camel.CamelNames;
+import io.komo.sync.conflict.ConflictQueue;
+import io.komo.sync.connector.spi.InboundRecord;
+import io.komo.sync.connector.spi.InboundWebhook;
+import io.komo.sync.contact.Contact;
+import io.komo.sync.contact.ContactService;
+import io.komo.sync.contact.ContactView;
+import io.komo.sync.contact.Outbox;
+import io.komo.sync.dedup.DedupMatch;
+import io.komo.sync.dedup.DedupMatcher;
+import io.komo.sync.dedup.DedupMerger;
+import io.komo.sync.dedup.DedupStrategy;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.duplicate.DuplicateQueue;
+import io.komo.sync.duplicate.ParkedRecordApplier;
+import io.komo.sync.errors.DeadLetter;
+import io.komo.sync.errors.DeadLetterChannel;
+import io.komo.sync.errors.GroupApplyFailures;
+import io.komo.sync.errors.RetryLaterException;
+import io.komo.sync.mapping.MappingResult;
+import io.komo.sync.merge.FieldValues;
+import io.komo.sync.merge.ManualConflict;
+import io.komo.sync.merge.MergeResolver;
+import io.komo.sync.merge.MergeResult;
+import io.komo.sync.merge.SideSnapshot;
+import io.komo.sync.observe.SyncFailedEvents;
+import io.komo.sync.observe.SyncLog;
+import io.komo.sync.observe.SyncLogEntry;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.KomoRecords;
+import io.komo.sync.runtime.RunningIntegrations;
+import io.komo.sync.state.StaleChanges;
+import io.komo.sync.state.SyncState;
+import io.komo.sync.state.SyncStateStore;
 
 /**
  * The stages of the inbound conflict aggregator (routes {@code <id>.inbound-process} and {@code <id>.inbound-aggregate}):
@@ -93,7 +89,9 @@ public class InboundStages implements ParkedRecordApplier {
      */
     public record Applied(Kind kind, UUID contactId, List<FieldChange> changes, String reason) {
 
-        public enum Kind { CREATE, UPDATE, DELETE, SKIP, REVIEW, ERROR }
+        public enum Kind {
+            CREATE, UPDATE, DELETE, SKIP, REVIEW, ERROR
+        }
 
         /** A Komo field: its value before and after. */
         public record FieldChange(String field, Object from, Object to) {
@@ -182,18 +180,21 @@ public class InboundStages implements ParkedRecordApplier {
                 String status = "processed";
                 String error = null;
                 try {
-                    List<InboundRecord> records = event.runId() != null ? pulledPages.records(event.body())
+                    List<InboundRecord> records = event.runId() != null
+                            ? pulledPages.records(event.body())
                             : integration.connector().parseWebhook(integration.context(),
                                     new InboundWebhook("POST", null, event.headers(), event.body()));
                     for (int i = 0; i < records.size(); i++) {
                         InboundRecord record = records.get(i);
-                        changes.add(PendingChange.of(correlationKey(integration, event.id(), i, record), event.id(), record));
+                        changes.add(PendingChange.of(correlationKey(integration, event.id(), i, record), event.id(),
+                                record));
                     }
                 } catch (IllegalArgumentException e) {
                     status = "failed";
                     error = e.getMessage();
-                    deadLetters.add(List.of(new DeadLetter(integration.id(), "parse", integration.id() + ".inbound-process",
-                            null, jsonString(event.body()), e.getClass().getSimpleName(), e.getMessage(), 1)));
+                    deadLetters.add(
+                            List.of(new DeadLetter(integration.id(), "parse", integration.id() + ".inbound-process",
+                                    null, jsonString(event.body()), e.getClass().getSimpleName(), e.getMessage(), 1)));
                 }
                 mark(c, event.id(), status, error);
             }
@@ -211,8 +212,9 @@ public class InboundStages implements ParkedRecordApplier {
         if (integrations.find(integrationId).filter(CompiledIntegration::isActive).isEmpty()) {
             return false;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement lock = c.prepareStatement(
-                "SELECT pg_try_advisory_xact_lock(?, hashtext(?))")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement lock = c.prepareStatement(
+                        "SELECT pg_try_advisory_xact_lock(?, hashtext(?))")) {
             lock.setInt(1, 0x6b6f6d6f);
             lock.setString(2, integrationId);
             try (ResultSet rs = lock.executeQuery()) {
@@ -232,7 +234,8 @@ public class InboundStages implements ParkedRecordApplier {
             @Simple("${exchangeId}") String groupId) {
         QuarkusTransaction.joiningExisting().call(() -> {
             if (!lock(integrationId)) {
-                throw new RetryLaterException("Integration " + integrationId + " is busy on another replica or not active",
+                throw new RetryLaterException(
+                        "Integration " + integrationId + " is busy on another replica or not active",
                         Duration.ofSeconds(5));
             }
             if (!pendingChanges.take(integrationId, groupId)) {
@@ -241,7 +244,8 @@ public class InboundStages implements ParkedRecordApplier {
             Optional<GroupApplyFailures.Failures> givenUp = applyFailures.givenUp(groupId);
             if (givenUp.isPresent()) {
                 deadLetters.add(List.of(new DeadLetter(integrationId, "apply", integrationId + ".inbound-process", null,
-                        jsonString(change.record()), "ApplyFailed", givenUp.get().lastError(), givenUp.get().attempts())));
+                        jsonString(change.record()), "ApplyFailed", givenUp.get().lastError(),
+                        givenUp.get().attempts())));
                 pulledPages.counted(change.eventIds(), false);
                 applyFailures.forget(groupId);
                 failedEvents.batchEnded(integrationId, 1, 0,
@@ -265,12 +269,15 @@ public class InboundStages implements ParkedRecordApplier {
      * The contact a record belongs to, for the aggregator: its external id, else its normalised email; a record with
      * neither cannot be told apart from others and is a group of its own.
      */
-    private static String correlationKey(CompiledIntegration integration, UUID eventId, int index, InboundRecord record) {
+    private static String correlationKey(CompiledIntegration integration, UUID eventId, int index,
+            InboundRecord record) {
         if (record.externalId() != null) {
             return integration.id() + "|id:" + record.externalId();
         }
         Object email = integration.mapper().toKomo(mappedOnly(integration, record.fields())).record().get("email");
-        return (email == null ? Optional.<String>empty() : io.komo.sync.contact.EmailAddresses.normalise(email.toString()))
+        return (email == null
+                ? Optional.<String>empty()
+                : io.komo.sync.contact.EmailAddresses.normalise(email.toString()))
                 .map(normalised -> integration.id() + "|email:" + normalised)
                 .orElse(integration.id() + "|event:" + eventId + "#" + index);
     }
@@ -338,11 +345,15 @@ public class InboundStages implements ParkedRecordApplier {
         // Before the contact is read, so the merge sees what Komo holds now and nobody changes it until the
         // transaction commits; a batch keeps the lock from its first record on (see Outbox).
         outbox.lockWrites();
-        Optional<SyncState> state = record.externalId() == null || chosen != null ? Optional.empty()
+        Optional<SyncState> state = record.externalId() == null || chosen != null
+                ? Optional.empty()
                 : states.findByExternalId(integration.id(), record.externalId());
         Optional<IntegrationDefinition.DeletePolicy> deletesAs = definition.deletesAs();
-        DedupMatch match = chosen != null ? chosen : state.map(s -> DedupMatch.linked(Contact.findLive(s.contactId())))
-                .orElseGet(() -> matcher.match(definition.dedupKeyOrDefault(), record.externalId(), komo.record()));
+        DedupMatch match = chosen != null
+                ? chosen
+                : state.map(s -> DedupMatch.linked(Contact.findLive(s.contactId())))
+                        .orElseGet(() -> matcher.match(definition.dedupKeyOrDefault(), record.externalId(),
+                                komo.record()));
         if (match.needsReview() && !record.deleted()) { // a deletion of a record never linked deletes nothing
             duplicates.park(integration.id(), record, changedAt, match);
             return new Applied(Applied.Kind.REVIEW, null, List.of(), "no single contact matches it ("
@@ -363,12 +374,14 @@ public class InboundStages implements ParkedRecordApplier {
                 if (!archived) {
                     states.forget(integration.id(), deleted.id); // a record with this id again is someone new
                 }
-                log.append(SyncLogEntry.success(integration.id(), archived ? "contact.received.archived"
+                log.append(SyncLogEntry.success(integration.id(), archived
+                        ? "contact.received.archived"
                         : "contact.received.deleted", deleted.id, record.externalId()));
                 return new Applied(Applied.Kind.DELETE, deleted.id, List.of(), archived ? "archived" : "deleted");
             }
             return Applied.skipped(deleted == null ? null : deleted.id, deleted == null
-                    ? "a deletion of a record Komo does not hold" : "the integration does not take deletes (onDelete)");
+                    ? "a deletion of a record Komo does not hold"
+                    : "the integration does not take deletes (onDelete)");
         }
         boolean archives = deletesAs.filter(d -> d == IntegrationDefinition.DeletePolicy.ARCHIVE).isPresent();
         Contact existing = state.isPresent() ? linkedContact(state.get(), archives) : live;
@@ -376,7 +389,8 @@ public class InboundStages implements ParkedRecordApplier {
         if (existing == null) {
             if (mode != IntegrationDefinition.Mode.UPDATE_ONLY) {
                 ContactService.Saved created = contacts.create(mapper.valueToTree(komo.record()), false);
-                states.save(List.of(new SyncState(integration.id(), created.contact().id(), record.externalId(), incoming, now)));
+                states.save(List.of(
+                        new SyncState(integration.id(), created.contact().id(), record.externalId(), incoming, now)));
                 log.append(SyncLogEntry.success(integration.id(), "contact.received.created", created.contact().id(),
                         record.externalId()));
                 return new Applied(Applied.Kind.CREATE, created.contact().id(),
@@ -385,7 +399,8 @@ public class InboundStages implements ParkedRecordApplier {
             return Applied.skipped(null, "no contact matches it and the integration only updates (mode update-only)");
         }
         if (mode == IntegrationDefinition.Mode.CREATE_ONLY) {
-            return Applied.skipped(existing.id, "the contact exists and the integration only creates (mode create-only)");
+            return Applied.skipped(existing.id,
+                    "the contact exists and the integration only creates (mode create-only)");
         }
         Map<String, Object> contact = mapper.convertValue(ContactView.of(existing), MAP);
         if (state.isEmpty() && states.load(integration.id(), List.of(existing.id)).isEmpty()) {
@@ -393,7 +408,9 @@ public class InboundStages implements ParkedRecordApplier {
         }
         SyncState known = state.orElseGet(() -> states.load(integration.id(), List.of(existing.id)).get(existing.id));
         Map<String, Object> base = known.base();
-        Set<String> stale = dropStale ? StaleChanges.staleFields(incoming, changedAt, base, known::lastSentAt) : Set.of();
+        Set<String> stale = dropStale
+                ? StaleChanges.staleFields(incoming, changedAt, base, known::lastSentAt)
+                : Set.of();
         MappingResult komoAsExternal = integration.mapper().toExternal(contact);
         MergeResult merge = resolver.merge(existing.id.toString(), base,
                 SideSnapshot.of(komoAsExternal.record(), KomoRecords.externalModifiedAt(integration, contact)),
@@ -413,7 +430,8 @@ public class InboundStages implements ParkedRecordApplier {
             MappingResult writes = integration.mapper().toKomo(merge.komoWrites());
             written = Applied.changes(KomoRecords.flatten(contact), KomoRecords.flatten(writes.record()));
             contacts.patch(existing.id, mapper.valueToTree(writes.record()));
-            entries.add(SyncLogEntry.success(integration.id(), "contact.received.updated", existing.id, externalIdForLog));
+            entries.add(
+                    SyncLogEntry.success(integration.id(), "contact.received.updated", existing.id, externalIdForLog));
             merge.komoWrites().forEach((field, value) -> entries.add(SyncLogEntry.fieldChanged(integration.id(),
                     "field.received", existing.id, externalIdForLog, field,
                     SyncLogEntry.text(base == null ? null : base.get(field)), SyncLogEntry.text(value))));
@@ -422,13 +440,15 @@ public class InboundStages implements ParkedRecordApplier {
         for (ManualConflict conflict : merge.manualConflicts()) {
             conflicts.park(integration.id(), existing.id, conflict);
         }
-        String externalId = record.externalId() != null ? record.externalId()
+        String externalId = record.externalId() != null
+                ? record.externalId()
                 : state.map(SyncState::externalId).orElse(null);
         states.save(List.of(new SyncState(integration.id(), existing.id, externalId, agreedBase(base, merge), now)));
         if (!written.isEmpty()) {
             return new Applied(Applied.Kind.UPDATE, existing.id, written, null);
         }
-        return Applied.skipped(existing.id, merge.manualConflicts().isEmpty() ? "nothing changes in Komo"
+        return Applied.skipped(existing.id, merge.manualConflicts().isEmpty()
+                ? "nothing changes in Komo"
                 : "its changes conflict with Komo's; they wait in the conflict queue");
     }
 
@@ -438,7 +458,9 @@ public class InboundStages implements ParkedRecordApplier {
      */
     private Contact linkedContact(SyncState state, boolean archives) {
         Contact live = Contact.findLive(state.contactId());
-        return live != null || !archives || !contacts.restore(state.contactId()) ? live : Contact.findLive(state.contactId());
+        return live != null || !archives || !contacts.restore(state.contactId())
+                ? live
+                : Contact.findLive(state.contactId());
     }
 
     /**
@@ -467,7 +489,9 @@ public class InboundStages implements ParkedRecordApplier {
             Map<String, Object> contact, Map<String, Object> komoValues, Instant now) {
         Contact existing = match.contact();
         IntegrationDefinition.Dedup settings = integration.definition().dedup();
-        DedupStrategy strategy = settings != null && settings.merge() != null ? settings.merge() : DedupStrategy.NEWEST_WINS;
+        DedupStrategy strategy = settings != null && settings.merge() != null
+                ? settings.merge()
+                : DedupStrategy.NEWEST_WINS;
         Map<String, Object> flatIncoming = KomoRecords.flatten(komoValues);
         Map<String, Object> flatExisting = new LinkedHashMap<>();
         KomoRecords.flatten(contact).forEach((field, value) -> {
@@ -485,7 +509,8 @@ public class InboundStages implements ParkedRecordApplier {
         Map<String, Object> agreed = integration.mapper()
                 .toExternal(mapper.convertValue(ContactView.of(Contact.findLive(existing.id)), MAP)).record();
         states.save(List.of(new SyncState(integration.id(), existing.id, record.externalId(), agreed, now)));
-        return changes.isEmpty() ? Applied.skipped(existing.id, "nothing changes")
+        return changes.isEmpty()
+                ? Applied.skipped(existing.id, "nothing changes")
                 : new Applied(Applied.Kind.UPDATE, existing.id, Applied.changes(flatExisting, changes), null);
     }
 
@@ -499,7 +524,8 @@ public class InboundStages implements ParkedRecordApplier {
         if (integration.filter() == null) {
             return true;
         }
-        Map<String, Object> after = existing == null ? new LinkedHashMap<>()
+        Map<String, Object> after = existing == null
+                ? new LinkedHashMap<>()
                 : KomoRecords.flatten(mapper.convertValue(ContactView.of(existing), MAP));
         if (!deleted) {
             after.putAll(KomoRecords.flatten(komoValues));
@@ -507,7 +533,8 @@ public class InboundStages implements ParkedRecordApplier {
         return integration.filter().matches(KomoRecords.nest(after));
     }
 
-    private static SideSnapshot externalSide(Map<String, Object> incoming, Map<String, Instant> changedAt, Instant now) {
+    private static SideSnapshot externalSide(Map<String, Object> incoming, Map<String, Instant> changedAt,
+            Instant now) {
         Map<String, Instant> times = new LinkedHashMap<>();
         incoming.keySet().forEach(field -> times.put(field, changedAt.getOrDefault(field, now)));
         return SideSnapshot.of(incoming, times);

@@ -1,8 +1,5 @@
 package io.komo.sync.inbound;
 
-import io.komo.sync.camel.CamelNames;
-
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -15,18 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.komo.sync.api.Problem;
-import io.komo.sync.api.StorableText;
-import io.komo.sync.connector.spi.InboundWebhook;
-import io.komo.sync.connector.spi.WebhookVerdict;
-import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.runtime.RunningIntegrations;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,6 +23,14 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.komo.sync.api.Problem;
+import io.komo.sync.api.StorableText;
+import io.komo.sync.camel.CamelNames;
+import io.komo.sync.connector.spi.InboundWebhook;
+import io.komo.sync.connector.spi.WebhookVerdict;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.RunningIntegrations;
 
 /**
  * The first stage of the inbound webhook route: verify, store, acknowledge. The platform gets its
@@ -71,12 +68,14 @@ public class InboundWebhooks {
         message.removeHeaders("*");
         Optional<CompiledIntegration> integration = integrations.find(integrationId);
         if (integration.isEmpty()) {
-            answer(exchange, Problem.of(404, "Not Found", "No integration " + integrationId + " takes webhooks", List.of()));
+            answer(exchange,
+                    Problem.of(404, "Not Found", "No integration " + integrationId + " takes webhooks", List.of()));
             return;
         }
         if (body == null || body.length() > maxBodyBytes) {
             answer(exchange, Problem.of(body == null ? 400 : 413, body == null ? "Bad Request" : "Payload Too Large",
-                    body == null ? "The webhook has no body" : "The webhook body exceeds " + maxBodyBytes + " bytes", List.of()));
+                    body == null ? "The webhook has no body" : "The webhook body exceeds " + maxBodyBytes + " bytes",
+                    List.of()));
             return;
         }
         InboundWebhook webhook = new InboundWebhook("POST", pathWithQuery, received, body);
@@ -88,12 +87,14 @@ public class InboundWebhooks {
         }
         String unstorable = unstorable(received, body);
         if (unstorable != null) {
-            answer(exchange, Problem.of(400, "Bad Request", "The webhook holds text that cannot be stored: " + unstorable,
-                    List.of()));
+            answer(exchange,
+                    Problem.of(400, "Bad Request", "The webhook holds text that cannot be stored: " + unstorable,
+                            List.of()));
             return;
         }
         UUID id = UUID.randomUUID();
-        InboundWebhook kept = new InboundWebhook(webhook.method(), webhook.pathWithQuery(), withoutCredentials(received), body);
+        InboundWebhook kept = new InboundWebhook(webhook.method(), webhook.pathWithQuery(),
+                withoutCredentials(received), body);
         QuarkusTransaction.requiringNew().run(() -> store(id, integrationId, kept));
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -101,9 +102,10 @@ public class InboundWebhooks {
     }
 
     private void store(UUID id, String integrationId, InboundWebhook webhook) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO webhook_delivery (id, direction, integration_id, payload, headers, status, received_at) "
-                        + "VALUES (?, 'inbound', ?, ?, ?::jsonb, 'received', ?)")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO webhook_delivery (id, direction, integration_id, payload, headers, status, received_at) "
+                                + "VALUES (?, 'inbound', ?, ?, ?::jsonb, 'received', ?)")) {
             insert.setObject(1, id);
             insert.setString(2, integrationId);
             insert.setString(3, webhook.body());

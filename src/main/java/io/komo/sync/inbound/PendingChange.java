@@ -46,7 +46,8 @@ public record PendingChange(String correlationKey, String externalId, Map<String
         String id = later.externalId != null ? later.externalId : externalId;
         if (later.deleted) {
             Map<String, FieldChange> recreated = newerThan(fields, later.changedAt);
-            return recreated.isEmpty() ? new PendingChange(correlationKey, id, Map.of(), true, later.changedAt, events)
+            return recreated.isEmpty()
+                    ? new PendingChange(correlationKey, id, Map.of(), true, later.changedAt, events)
                     : upsert(id, recreated, events);
         }
         if (deleted) {
@@ -56,7 +57,8 @@ public record PendingChange(String correlationKey, String externalId, Map<String
                     recreated.put(field, change);
                 }
             });
-            return recreated.isEmpty() ? new PendingChange(correlationKey, id, fields, true, changedAt, events)
+            return recreated.isEmpty()
+                    ? new PendingChange(correlationKey, id, fields, true, changedAt, events)
                     : upsert(id, recreated, events);
         }
         Map<String, FieldChange> merged = new LinkedHashMap<>(fields);

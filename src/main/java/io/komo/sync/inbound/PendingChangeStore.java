@@ -1,6 +1,5 @@
 package io.komo.sync.inbound;
 
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,12 +9,10 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
-
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -53,7 +50,8 @@ public class PendingChangeStore {
 
     Optional<Group> open(String integrationId, String correlationKey) {
         return one("SELECT group_id, correlation_key, pending_change::text, completed_by FROM inbound_aggregation "
-                + "WHERE integration_id = ? AND correlation_key = ? AND completed_at IS NULL", integrationId, correlationKey);
+                + "WHERE integration_id = ? AND correlation_key = ? AND completed_at IS NULL", integrationId,
+                correlationKey);
     }
 
     Optional<Group> completed(String integrationId, String groupId) {
@@ -73,7 +71,8 @@ public class PendingChangeStore {
      * transaction that applies it, the row lock makes a second applier of the same group wait and then skip it.
      */
     public boolean take(String integrationId, String groupId) {
-        return update("DELETE FROM inbound_aggregation WHERE integration_id = ? AND group_id = ?", integrationId, groupId) > 0;
+        return update("DELETE FROM inbound_aggregation WHERE integration_id = ? AND group_id = ?", integrationId,
+                groupId) > 0;
     }
 
     /** The correlation keys of the open groups, oldest first. */
@@ -89,20 +88,23 @@ public class PendingChangeStore {
     }
 
     private Optional<Group> one(String sql, Object... parameters) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = prepare(c, sql, parameters);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = prepare(c, sql, parameters);
                 ResultSet rs = select.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            return Optional.of(new Group(rs.getString(1), rs.getString(2), mapper.readValue(rs.getString(3), PendingChange.class),
-                    rs.getString(4)));
+            return Optional.of(
+                    new Group(rs.getString(1), rs.getString(2), mapper.readValue(rs.getString(3), PendingChange.class),
+                            rs.getString(4)));
         } catch (SQLException | JsonProcessingException e) {
             throw new IllegalStateException("Could not read the inbound aggregation repository", e);
         }
     }
 
     private Set<String> ids(String sql, String integrationId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = prepare(c, sql, integrationId);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = prepare(c, sql, integrationId);
                 ResultSet rs = select.executeQuery()) {
             Set<String> ids = new LinkedHashSet<>();
             while (rs.next()) {

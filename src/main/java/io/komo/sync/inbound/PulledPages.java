@@ -8,16 +8,15 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.komo.sync.connector.spi.InboundRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import io.komo.sync.connector.spi.InboundRecord;
 
 /**
  * Pages a pull read from the platform, in the durable inbound store the webhooks use ({@code webhook_delivery},
@@ -45,9 +44,10 @@ public class PulledPages {
 
     /** Stores one page's records for the inbound merge. */
     public void store(UUID runId, String integrationId, List<InboundRecord> records) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO webhook_delivery (id, direction, integration_id, run_id, records, payload, status, received_at) "
-                        + "VALUES (?, 'inbound', ?, ?, ?, ?, 'received', ?)")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO webhook_delivery (id, direction, integration_id, run_id, records, payload, status, received_at) "
+                                + "VALUES (?, 'inbound', ?, ?, ?, ?, 'received', ?)")) {
             insert.setObject(1, UUID.randomUUID());
             insert.setString(2, integrationId);
             insert.setObject(3, runId);
@@ -65,7 +65,8 @@ public class PulledPages {
         try {
             return mapper.readValue(payload, RECORDS);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("A stored pulled page is not a list of records: " + e.getOriginalMessage());
+            throw new IllegalArgumentException(
+                    "A stored pulled page is not a list of records: " + e.getOriginalMessage());
         }
     }
 
@@ -75,9 +76,11 @@ public class PulledPages {
      */
     void counted(List<UUID> eventIds, boolean applied) {
         String column = applied ? "applied" : "failed";
-        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
-                "UPDATE webhook_delivery d SET " + column + " = d." + column + " + e.n FROM (SELECT id, count(*) AS n "
-                        + "FROM unnest(?::uuid[]) AS id GROUP BY id) e WHERE d.id = e.id AND d.run_id IS NOT NULL")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement update = c.prepareStatement(
+                        "UPDATE webhook_delivery d SET " + column + " = d." + column
+                                + " + e.n FROM (SELECT id, count(*) AS n "
+                                + "FROM unnest(?::uuid[]) AS id GROUP BY id) e WHERE d.id = e.id AND d.run_id IS NOT NULL")) {
             update.setArray(1, c.createArrayOf("uuid", eventIds.toArray()));
             update.executeUpdate();
         } catch (SQLException e) {
@@ -86,11 +89,12 @@ public class PulledPages {
     }
 
     public Progress progress(UUID runId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT coalesce(sum(records), 0), coalesce(sum(applied), 0), "
-                        // a page that could not be read back was dead-lettered whole
-                        + "coalesce(sum(CASE WHEN status = 'failed' THEN records ELSE failed END), 0) "
-                        + "FROM webhook_delivery WHERE run_id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT coalesce(sum(records), 0), coalesce(sum(applied), 0), "
+                                // a page that could not be read back was dead-lettered whole
+                                + "coalesce(sum(CASE WHEN status = 'failed' THEN records ELSE failed END), 0) "
+                                + "FROM webhook_delivery WHERE run_id = ?")) {
             read.setObject(1, runId);
             try (ResultSet rs = read.executeQuery()) {
                 rs.next();

@@ -12,14 +12,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
-import io.komo.sync.api.FieldError;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+
+import io.komo.sync.api.FieldError;
 
 /**
  * Applies {@code <komo.integrations.dir>/*.yaml} at start-up (README § Where things live). A file that
@@ -64,7 +64,8 @@ public class DefinitionLoader {
             yamlFiles.forEach(files::add);
         } catch (IOException e) {
             LOG.errorf(e, "Could not list the integration definitions in %s", dir.toAbsolutePath());
-            return List.of(new LoadError(dir.toString(), List.of(new FieldError("", "cannot list: " + e.getMessage()))));
+            return List
+                    .of(new LoadError(dir.toString(), List.of(new FieldError("", "cannot list: " + e.getMessage()))));
         }
         files.sort(null);
         List<LoadError> errors = new ArrayList<>();

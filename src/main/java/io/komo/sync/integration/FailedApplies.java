@@ -31,7 +31,8 @@ final class FailedApplies {
     /** Records a failed apply; the wait before the next attempt. */
     Duration failed(StoredIntegrationsWatch.Stored stored, Instant now) {
         Failure before = failures.get(stored.id());
-        Duration wait = before == null || !before.stored().equals(stored) ? FIRST_WAIT
+        Duration wait = before == null || !before.stored().equals(stored)
+                ? FIRST_WAIT
                 : min(before.waited().multipliedBy(2), LONGEST_WAIT);
         failures.put(stored.id(), new Failure(stored, now.plus(wait), wait));
         return wait;

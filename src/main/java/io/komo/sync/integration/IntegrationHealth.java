@@ -1,10 +1,5 @@
 package io.komo.sync.integration;
 
-import io.komo.sync.definition.IntegrationStatus;
-import io.komo.sync.runtime.RunningIntegrations;
-
-import io.komo.sync.runtime.CompiledIntegration;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
@@ -20,17 +15,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.komo.sync.api.ProblemException;
 import io.komo.sync.connector.spi.CallOutcome;
+import io.komo.sync.definition.IntegrationStatus;
 import io.komo.sync.delivery.ApiUsage;
-import io.komo.sync.errors.Classification;
 import io.komo.sync.delivery.ConnectorCalls;
+import io.komo.sync.errors.Classification;
 import io.komo.sync.errors.FailureStates;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.RunningIntegrations;
 
 /**
  * What the Syncs dashboard shows of an integration (spec: Sync Status Dashboard, Monitoring Syncs),
@@ -116,7 +114,8 @@ public class IntegrationHealth {
                 return new Status(id, integration.status().wireName(), failing ? "disconnected" : "connected", health,
                         last == null ? null : last.toInstant(), rs.getLong(2), total, rs.getLong(4), errors,
                         total + errors == 0 ? null : Math.round(total * 1000.0 / (total + errors)) / 10.0,
-                        rs.getLong(6), rs.getLong(7), roundedOrNull(rs.getBigDecimal(8)), roundedOrNull(rs.getBigDecimal(9)),
+                        rs.getLong(6), rs.getLong(7), roundedOrNull(rs.getBigDecimal(8)),
+                        roundedOrNull(rs.getBigDecimal(9)),
                         ApiUsageToday.of(usage.today(id), integration.rateLimiter().dailyQuota()));
             }
         } catch (SQLException e) {
@@ -140,17 +139,20 @@ public class IntegrationHealth {
         }
         Instant today = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
         Map<String, String> indicators = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement("""
-                SELECT i.id,
-                       coalesce((SELECT f.failing FROM integration_failure f WHERE f.integration_id = i.id), false),
-                       EXISTS (SELECT 1 FROM sync_log l WHERE l.integration_id = i.id AND l.type = 'error' AND l.at >= ?),
-                       EXISTS (SELECT 1 FROM dead_letter d WHERE d.integration_id = i.id AND d.status = 'open')
-                FROM unnest(?) AS i(id)""")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        """
+                                SELECT i.id,
+                                       coalesce((SELECT f.failing FROM integration_failure f WHERE f.integration_id = i.id), false),
+                                       EXISTS (SELECT 1 FROM sync_log l WHERE l.integration_id = i.id AND l.type = 'error' AND l.at >= ?),
+                                       EXISTS (SELECT 1 FROM dead_letter d WHERE d.integration_id = i.id AND d.status = 'open')
+                                FROM unnest(?) AS i(id)""")) {
             read.setTimestamp(1, Timestamp.from(today));
             read.setArray(2, c.createArrayOf("varchar", views.stream().map(IntegrationView::id).toArray()));
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
-                    indicators.put(rs.getString(1), indicator(true, rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4)));
+                    indicators.put(rs.getString(1),
+                            indicator(true, rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4)));
                 }
             }
         } catch (SQLException e) {
@@ -158,7 +160,8 @@ public class IntegrationHealth {
         }
         List<IntegrationView> withHealth = new ArrayList<>(views.size());
         for (IntegrationView view : views) {
-            withHealth.add(view.withHealth(view.status() == IntegrationStatus.ACTIVE ? indicators.get(view.id())
+            withHealth.add(view.withHealth(view.status() == IntegrationStatus.ACTIVE
+                    ? indicators.get(view.id())
                     : indicator(false, false, false, false)));
         }
         return withHealth;
@@ -173,11 +176,14 @@ public class IntegrationHealth {
         CompiledIntegration integration = integrations.find(id)
                 .orElseThrow(() -> ProblemException.notFound("No integration " + id));
         try {
-            CallOutcome outcome = calls.send(integration.id(), integration.connector().connectionTest(integration.context()));
+            CallOutcome outcome = calls.send(integration.id(),
+                    integration.connector().connectionTest(integration.context()));
             boolean ok = integration.connector().acceptsConnectionTest(outcome);
             Classification failure = ok ? null : integration.errorClassifier().classify(outcome);
-            return new ConnectionTest(ok, outcome.status(), ok ? "The platform answered " + outcome.status()
-                    : failure.kind() == Classification.Kind.AUTH ? "Authentication failed: check the credential and its permissions"
+            return new ConnectionTest(ok, outcome.status(), ok
+                    ? "The platform answered " + outcome.status()
+                    : failure.kind() == Classification.Kind.AUTH
+                            ? "Authentication failed: check the credential and its permissions"
                             : failure.reason());
         } catch (Exception e) {
             return new ConnectionTest(false, 0, "The platform could not be reached: " + e.getMessage());

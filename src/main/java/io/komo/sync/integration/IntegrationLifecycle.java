@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.ws.rs.core.Response;
+
 import io.komo.sync.api.Problem;
 import io.komo.sync.api.ProblemException;
 import io.komo.sync.definition.IntegrationStatus;
-import jakarta.ws.rs.core.Response;
 
 /**
  * The lifecycle's rules in one place (README § Integrations, the transition table): which steps each state

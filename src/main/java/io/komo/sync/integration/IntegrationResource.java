@@ -1,22 +1,10 @@
 package io.komo.sync.integration;
 
-import io.komo.sync.runtime.ConnectorContexts;
-import io.komo.sync.definition.IntegrationDefinition;
-
 import java.net.URI;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-
-import io.komo.sync.api.Page;
-import io.komo.sync.api.Paging;
-import io.komo.sync.api.ProblemException;
-import io.komo.sync.connector.spi.ConnectorRegistry;
-import io.komo.sync.connector.spi.FieldDescriptor;
-import io.komo.sync.security.Principal;
-import io.komo.sync.security.RequiresRole;
-import io.komo.sync.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -31,6 +19,17 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import io.komo.sync.api.Page;
+import io.komo.sync.api.Paging;
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.connector.spi.ConnectorRegistry;
+import io.komo.sync.connector.spi.FieldDescriptor;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.runtime.ConnectorContexts;
+import io.komo.sync.security.Principal;
+import io.komo.sync.security.RequiresRole;
+import io.komo.sync.security.Role;
 
 /** Integrations and their lifecycle (API.md § Integrations). Definitions are changed by admins, run by operators. */
 @Path("/api/integrations")
@@ -59,7 +58,8 @@ public class IntegrationResource {
     @GET
     @RequiresRole(Role.VIEWER)
     public IntegrationList list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        Page<IntegrationView> page = integrations.list(Paging.limit(limit), cursor == null || cursor.isBlank() ? null : cursor);
+        Page<IntegrationView> page = integrations.list(Paging.limit(limit),
+                cursor == null || cursor.isBlank() ? null : cursor);
         return new IntegrationList(health.withHealth(page.items()), page.nextCursor(), loader.loadErrors());
     }
 
@@ -78,7 +78,8 @@ public class IntegrationResource {
 
     @PUT
     @Path("/{id}")
-    public IntegrationView replace(@PathParam("id") String id, JsonNode body, @Context ContainerRequestContext request) {
+    public IntegrationView replace(@PathParam("id") String id, JsonNode body,
+            @Context ContainerRequestContext request) {
         return withHealth(integrations.replace(id, body, actor(request)));
     }
 
@@ -96,7 +97,8 @@ public class IntegrationResource {
      * Body (optional): {@code {"force": true, "reason": "..."}} activates without a passed live test sync; admins
      * only, and the reason is audited (for what a test sync cannot try: an inbound-only push platform, an empty scope).
      */
-    public IntegrationView activate(@PathParam("id") String id, JsonNode body, @Context ContainerRequestContext request) {
+    public IntegrationView activate(@PathParam("id") String id, JsonNode body,
+            @Context ContainerRequestContext request) {
         JsonNode force = body == null ? null : body.get("force");
         if (force != null && !force.isBoolean()) {
             throw ProblemException.invalid("force", "must be true or false");

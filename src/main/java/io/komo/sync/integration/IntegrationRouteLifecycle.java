@@ -13,45 +13,43 @@ import static io.komo.sync.camel.CamelNames.OUTBOUND_TEMPLATE;
 import static io.komo.sync.camel.CamelNames.SCHEDULE;
 import static io.komo.sync.camel.CamelNames.SCHEDULE_TEMPLATE;
 
-import io.komo.sync.camel.CamelNames;
-import io.komo.sync.runtime.RunningIntegrations;
-
-import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.runtime.ConnectorContexts;
-import io.komo.sync.definition.DefinitionJson;
-import io.komo.sync.definition.Integration;
-import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.definition.IntegrationStatus;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-import io.komo.sync.connector.spi.Connector;
-import io.komo.sync.connector.spi.ConnectorContext;
-import io.komo.sync.connector.spi.ConnectorRegistry;
-import io.komo.sync.delivery.ApiUsage;
-import io.komo.sync.feed.ChangeFeed;
-import io.komo.sync.feed.EmbeddedChangeFeed;
-import io.komo.sync.feed.KafkaFeedSubscriptions;
-import io.komo.sync.inbound.PendingChangeStore;
-import io.komo.sync.schedule.ScheduleTriggers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+
+import io.komo.sync.camel.CamelNames;
+import io.komo.sync.connector.spi.Connector;
+import io.komo.sync.connector.spi.ConnectorContext;
+import io.komo.sync.connector.spi.ConnectorRegistry;
+import io.komo.sync.definition.DefinitionJson;
+import io.komo.sync.definition.Integration;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationStatus;
+import io.komo.sync.delivery.ApiUsage;
+import io.komo.sync.feed.ChangeFeed;
+import io.komo.sync.feed.EmbeddedChangeFeed;
+import io.komo.sync.feed.KafkaFeedSubscriptions;
+import io.komo.sync.inbound.PendingChangeStore;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.ConnectorContexts;
+import io.komo.sync.runtime.RunningIntegrations;
+import io.komo.sync.schedule.ScheduleTriggers;
 
 /**
  * Runs integrations as Camel routes made from the templates in {@code routes/templates/}: a dead-letter route for
@@ -111,8 +109,9 @@ public class IntegrationRouteLifecycle implements IntegrationRuntime {
                 LOG.errorf(e, "Integration %s could not be started", integration.id);
             }
         }
-        scheduleTriggers.removeOrphans(() -> QuarkusTransaction.requiringNew().call(() -> Integration.<Integration>streamAll()
-                .map(i -> i.id).collect(Collectors.toSet())));
+        scheduleTriggers
+                .removeOrphans(() -> QuarkusTransaction.requiringNew().call(() -> Integration.<Integration>streamAll()
+                        .map(i -> i.id).collect(Collectors.toSet())));
     }
 
     /**
@@ -166,7 +165,8 @@ public class IntegrationRouteLifecycle implements IntegrationRuntime {
     public synchronized void remove(String integrationId) {
         unsubscribe(integrationId);
         running.remove(integrationId);
-        for (String stage : new String[] { OUTBOUND, INBOUND_WEBHOOK, INBOUND_PROCESS, INBOUND_AGGREGATE, SCHEDULE, DEAD_LETTER }) {
+        for (String stage : new String[]{OUTBOUND, INBOUND_WEBHOOK, INBOUND_PROCESS, INBOUND_AGGREGATE, SCHEDULE,
+                DEAD_LETTER}) {
             removeTemplated(CamelNames.routeId(integrationId, stage));
         }
         ensureAggregationRepository(integrationId, false);
@@ -214,7 +214,8 @@ public class IntegrationRouteLifecycle implements IntegrationRuntime {
         String cron = trigger.schedule().trim().replaceAll("\\s+", " ");
         String timezone = trigger.timezone() == null || trigger.timezone().isBlank() ? "UTC" : trigger.timezone();
         scheduleTriggers.dropIfChanged(integrationId, cron, timezone);
-        ensureRoute(integrationId, SCHEDULE, SCHEDULE_TEMPLATE, true, Map.of("cron", cron.replace(' ', '+'), "timezone", timezone));
+        ensureRoute(integrationId, SCHEDULE, SCHEDULE_TEMPLATE, true,
+                Map.of("cron", cron.replace(' ', '+'), "timezone", timezone));
     }
 
     private void ensureRoute(String integrationId, String stage, String template, boolean wanted,

@@ -1,11 +1,5 @@
 package io.komo.sync.integration;
 
-import io.komo.sync.definition.DefinitionJson;
-import io.komo.sync.definition.DefinitionValidator;
-import io.komo.sync.definition.Integration;
-import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.definition.IntegrationStatus;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -14,22 +8,27 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.komo.sync.api.FieldError;
-import io.komo.sync.api.Page;
-import io.komo.sync.api.ProblemException;
-import io.komo.sync.connector.spi.ConnectorRegistry;
-import io.komo.sync.observe.SyncLog;
-import io.komo.sync.observe.SyncLogEntry;
-import io.komo.sync.run.TestSyncService;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import io.komo.sync.security.OutboundAddressGuard;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.komo.sync.api.FieldError;
+import io.komo.sync.api.Page;
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.connector.spi.ConnectorRegistry;
+import io.komo.sync.definition.DefinitionJson;
+import io.komo.sync.definition.DefinitionValidator;
+import io.komo.sync.definition.Integration;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationStatus;
+import io.komo.sync.observe.SyncLog;
+import io.komo.sync.observe.SyncLogEntry;
+import io.komo.sync.run.TestSyncService;
+import io.komo.sync.security.OutboundAddressGuard;
 
 /**
  * Creates, changes and removes integrations and moves them through their lifecycle (draft → testing →
@@ -149,7 +148,8 @@ public class IntegrationService {
     public IntegrationView pause(String id, String actor) {
         Integration integration = find(id);
         if (integration.lifecycle() != IntegrationStatus.ACTIVE) {
-            throw IntegrationLifecycle.refused(id, integration.lifecycle(), testPassed(integration), "only an active integration pauses");
+            throw IntegrationLifecycle.refused(id, integration.lifecycle(), testPassed(integration),
+                    "only an active integration pauses");
         }
         return move(integration, IntegrationStatus.PAUSED, "integration.paused", actor);
     }
@@ -158,7 +158,8 @@ public class IntegrationService {
     public IntegrationView resume(String id, String actor) {
         Integration integration = find(id);
         if (integration.lifecycle() != IntegrationStatus.PAUSED) {
-            throw IntegrationLifecycle.refused(id, integration.lifecycle(), testPassed(integration), "only a paused integration resumes");
+            throw IntegrationLifecycle.refused(id, integration.lifecycle(), testPassed(integration),
+                    "only a paused integration resumes");
         }
         return move(integration, IntegrationStatus.ACTIVE, "integration.resumed", actor);
     }
@@ -209,7 +210,8 @@ public class IntegrationService {
         Integration existing = Integration.findById(definition.id());
         if (existing == null) {
             Integration created = insert(definition, IntegrationStatus.ACTIVE);
-            audit(created.id, "integration.created", CONFIG_FILE_ACTOR, null, null, IntegrationStatus.ACTIVE.wireName());
+            audit(created.id, "integration.created", CONFIG_FILE_ACTOR, null, null,
+                    IntegrationStatus.ACTIVE.wireName());
             announce(created);
         } else {
             update(existing, definition, CONFIG_FILE_ACTOR);

@@ -1,12 +1,12 @@
 package io.komo.sync.integration;
 
+import java.time.Instant;
+import java.util.List;
+
 import io.komo.sync.definition.DefinitionJson;
 import io.komo.sync.definition.Integration;
 import io.komo.sync.definition.IntegrationDefinition;
 import io.komo.sync.definition.IntegrationStatus;
-
-import java.time.Instant;
-import java.util.List;
 
 /**
  * An integration as the API shows it: where it is in its lifecycle (with its last test sync and the lifecycle
@@ -26,11 +26,13 @@ public record IntegrationView(String id, String platform, String name, Integrati
     static IntegrationView of(Integration integration) {
         IntegrationDefinition definition = DefinitionJson.read(integration.definition);
         List<String> warnings = definition.conflictRulesForUnmappedFields().stream()
-                .map(field -> "conflicts.fields." + field + ": no mapping maps this field (by its Komo or platform name)"
+                .map(field -> "conflicts.fields." + field
+                        + ": no mapping maps this field (by its Komo or platform name)"
                         + " yet; the rule applies once one does")
                 .toList();
         TestRecord lastTest = TestRecord.read(integration.lastTest);
-        return new IntegrationView(integration.id, integration.platform, integration.name, integration.lifecycle(), null,
+        return new IntegrationView(integration.id, integration.platform, integration.name, integration.lifecycle(),
+                null,
                 integration.createdAt, integration.updatedAt, definition, warnings, lastTest,
                 IntegrationLifecycle.nextSteps(integration.lifecycle(), lastTest != null && lastTest.passed()));
     }

@@ -21,7 +21,8 @@ class RuntimeNotifier {
 
     void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) IntegrationChanged change) {
         if (!runtime.isResolvable()) {
-            LOG.debugf("No integration runtime is installed; integration %s is stored but not run", change.integrationId());
+            LOG.debugf("No integration runtime is installed; integration %s is stored but not run",
+                    change.integrationId());
             return;
         }
         try {

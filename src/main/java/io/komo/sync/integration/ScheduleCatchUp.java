@@ -1,15 +1,7 @@
 package io.komo.sync.integration;
 
-
-import io.komo.sync.camel.CamelNames;
-
-import io.komo.sync.definition.DefinitionJson;
-import io.komo.sync.definition.Integration;
-
 import java.util.Optional;
 
-import io.komo.sync.schedule.ClusteredScheduler;
-import io.komo.sync.schedule.ScheduleTriggers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -22,8 +14,14 @@ import org.jboss.logging.Logger;
 import org.quartz.JobExecutionContext;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
-import org.quartz.listeners.TriggerListenerSupport;
 import org.quartz.impl.matchers.GroupMatcher;
+import org.quartz.listeners.TriggerListenerSupport;
+
+import io.komo.sync.camel.CamelNames;
+import io.komo.sync.definition.DefinitionJson;
+import io.komo.sync.definition.Integration;
+import io.komo.sync.schedule.ClusteredScheduler;
+import io.komo.sync.schedule.ScheduleTriggers;
 
 /**
  * A schedule's trigger is shared by all replicas, but a replica learns of an integration another one
@@ -49,8 +47,10 @@ class ScheduleCatchUp extends TriggerListenerSupport {
     ClusteredScheduler quartz;
 
     /** Before the scheduler starts (ClusteredScheduler, same event, later priority). */
-    void listen(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 150) StartupEvent start) throws SchedulerException {
-        quartz.scheduler().getListenerManager().addTriggerListener(this, GroupMatcher.triggerGroupEquals(ScheduleTriggers.GROUP));
+    void listen(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 150) StartupEvent start)
+            throws SchedulerException {
+        quartz.scheduler().getListenerManager().addTriggerListener(this,
+                GroupMatcher.triggerGroupEquals(ScheduleTriggers.GROUP));
     }
 
     @Override

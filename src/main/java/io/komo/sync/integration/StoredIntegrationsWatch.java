@@ -1,13 +1,5 @@
 package io.komo.sync.integration;
 
-import io.komo.sync.runtime.RunningIntegrations;
-
-import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.runtime.ConnectorContexts;
-import io.komo.sync.definition.DefinitionJson;
-import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.definition.IntegrationStatus;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,14 +14,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-
 import javax.sql.DataSource;
-
-import io.komo.sync.connector.spi.ConnectorContext;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
+
+import io.komo.sync.connector.spi.ConnectorContext;
+import io.komo.sync.definition.DefinitionJson;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationStatus;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.ConnectorContexts;
+import io.komo.sync.runtime.RunningIntegrations;
 
 /**
  * Keeps what this replica runs in line with the stored integrations when another replica changed them: a
@@ -80,7 +77,8 @@ public class StoredIntegrationsWatch {
         List<Stored> stored = readStored();
         int changed = 0;
         Instant lookedAt = Instant.now();
-        List<Stored> inspect = changedSinceSeen(stored, seen).stream().filter(s -> !failed.waiting(s, lookedAt)).toList();
+        List<Stored> inspect = changedSinceSeen(stored, seen).stream().filter(s -> !failed.waiting(s, lookedAt))
+                .toList();
         Map<String, String> definitions = inspect.isEmpty() ? Map.of() : readDefinitions(inspect);
         for (Stored now : inspect) {
             String json = definitions.get(now.id());
@@ -92,7 +90,8 @@ public class StoredIntegrationsWatch {
                 CompiledIntegration current = running.find(now.id()).orElse(null);
                 if (current == null || mustApply(definition, now.status(), current.definition(), current.status(),
                         contexts.forDefinition(definition), current.context())) {
-                    LOG.infof("Integration %s changed in the database (another replica, or its credentials): applying it",
+                    LOG.infof(
+                            "Integration %s changed in the database (another replica, or its credentials): applying it",
                             now.id());
                     routes.apply(definition, now.status());
                     changed++;
@@ -100,7 +99,8 @@ public class StoredIntegrationsWatch {
                 seen.put(now.id(), now);
                 failed.succeeded(now.id());
             } catch (RuntimeException e) {
-                LOG.errorf(e, "The stored change of integration %s could not be applied on this replica; trying again in %s",
+                LOG.errorf(e,
+                        "The stored change of integration %s could not be applied on this replica; trying again in %s",
                         now.id(), failed.failed(now, Instant.now()));
             }
         }
@@ -124,7 +124,8 @@ public class StoredIntegrationsWatch {
      * Whether the running integration must be restarted from the stored one: it runs another definition or
      * status, or other secrets than its credentials now hold (rotated or deleted since it started).
      */
-    static boolean mustApply(IntegrationDefinition stored, IntegrationStatus storedStatus, IntegrationDefinition running,
+    static boolean mustApply(IntegrationDefinition stored, IntegrationStatus storedStatus,
+            IntegrationDefinition running,
             IntegrationStatus runningStatus, ConnectorContext storedContext, ConnectorContext runningContext) {
         return !running.equals(stored) || runningStatus != storedStatus || !runningContext.equals(storedContext);
     }
@@ -139,14 +140,16 @@ public class StoredIntegrationsWatch {
     }
 
     private List<Stored> readStored() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT i.id, i.status, i.updated_at, (SELECT max(c.updated_at) FROM credential c WHERE c.id IN "
-                        + "(i.definition -> 'auth' ->> 'credential', i.definition -> 'auth' ->> 'secretCredential')) "
-                        + "FROM integration i")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT i.id, i.status, i.updated_at, (SELECT max(c.updated_at) FROM credential c WHERE c.id IN "
+                                + "(i.definition -> 'auth' ->> 'credential', i.definition -> 'auth' ->> 'secretCredential')) "
+                                + "FROM integration i")) {
             List<Stored> stored = new ArrayList<>();
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
-                    stored.add(new Stored(rs.getString(1), IntegrationStatus.of(rs.getString(2)), instant(rs.getTimestamp(3)),
+                    stored.add(new Stored(rs.getString(1), IntegrationStatus.of(rs.getString(2)),
+                            instant(rs.getTimestamp(3)),
                             instant(rs.getTimestamp(4))));
                 }
             }
@@ -157,8 +160,9 @@ public class StoredIntegrationsWatch {
     }
 
     private Map<String, String> readDefinitions(List<Stored> wanted) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT id, definition::text FROM integration WHERE id = ANY (?)")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT id, definition::text FROM integration WHERE id = ANY (?)")) {
             read.setArray(1, c.createArrayOf("varchar", wanted.stream().map(Stored::id).toArray()));
             Map<String, String> definitions = new HashMap<>();
             try (ResultSet rs = read.executeQuery()) {

@@ -1,10 +1,10 @@
 package io.komo.sync.mapping;
 
+import java.time.Clock;
+import java.util.Map;
 
 import io.komo.sync.filter.ContactExpression;
 import io.komo.sync.filter.ExpressionEvaluationException;
-import java.time.Clock;
-import java.util.Map;
 
 /** Calculation: a CEL expression over the contact; a contact lacking one of its inputs has no value. */
 final class CalculatedSource implements KomoValueSource {

@@ -1,6 +1,5 @@
 package io.komo.sync.mapping;
 
-
 import java.util.Locale;
 
 /** Boolean → Checkbox: true/false out; in, also "yes"/"no", "1"/"0" and the numbers 1 and 0. */
@@ -26,7 +25,8 @@ final class CheckboxConverter implements ValueConverter {
         return switch (text) {
             case "true", "yes", "1" -> true;
             case "false", "no", "0" -> false;
-            default -> throw new ConversionException(ValueConverter.describe(value) + " is not true/false, yes/no or 1/0");
+            default ->
+                throw new ConversionException(ValueConverter.describe(value) + " is not true/false, yes/no or 1/0");
         };
     }
 }

@@ -1,10 +1,10 @@
 package io.komo.sync.mapping;
 
-
-import io.komo.sync.contact.ContactPath;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+
+import io.komo.sync.contact.ContactPath;
 
 /** Concatenation: the non-blank values of several Komo fields joined, e.g. first and last name. */
 final class ConcatSource implements KomoValueSource {

@@ -1,6 +1,5 @@
 package io.komo.sync.mapping;
 
-
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -24,7 +23,8 @@ final class DatePatternConverter implements ValueConverter {
         try {
             return formatter.format(IsoDateTimeConverter.toInstant(komoValue));
         } catch (DateTimeException e) {
-            throw new ConversionException("cannot format " + ValueConverter.describe(komoValue) + ": " + e.getMessage());
+            throw new ConversionException(
+                    "cannot format " + ValueConverter.describe(komoValue) + ": " + e.getMessage());
         }
     }
 

@@ -1,6 +1,5 @@
 package io.komo.sync.mapping;
 
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,5 @@
 package io.komo.sync.mapping;
 
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 

@@ -1,14 +1,15 @@
 package io.komo.sync.mapping;
 
+import java.io.IOException;
+import java.util.List;
 
-import io.komo.sync.api.FieldError;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.util.List;
+
+import io.komo.sync.api.FieldError;
 
 /**
  * Reads a {@code mapping:} list strictly: an unknown key (a typo such as {@code extrenal}) is an error naming

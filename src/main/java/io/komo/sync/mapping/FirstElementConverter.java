@@ -1,6 +1,5 @@
 package io.komo.sync.mapping;
 
-
 import java.util.List;
 
 /** {@code array: first}: a list sends its first element; a platform value comes back as a one-element list. */

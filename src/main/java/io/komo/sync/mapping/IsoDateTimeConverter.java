@@ -1,6 +1,5 @@
 package io.komo.sync.mapping;
 
-
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;

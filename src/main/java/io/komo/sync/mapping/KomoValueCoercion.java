@@ -1,10 +1,10 @@
 package io.komo.sync.mapping;
 
-
-import io.komo.sync.contact.ValueKind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+
+import io.komo.sync.contact.ValueKind;
 
 /** Gives an inbound value the Java type its Komo field holds, so a record always has points as Long, etc. */
 final class KomoValueCoercion {
@@ -23,7 +23,8 @@ final class KomoValueCoercion {
     }
 
     private static String text(Object value) throws ConversionException {
-        if (value instanceof String || value instanceof Number || value instanceof Boolean || value instanceof Instant) {
+        if (value instanceof String || value instanceof Number || value instanceof Boolean
+                || value instanceof Instant) {
             return value.toString();
         }
         throw new ConversionException(ValueConverter.describe(value) + " is not text");

@@ -1,6 +1,5 @@
 package io.komo.sync.mapping;
 
-
 import java.util.Map;
 
 /** Where an outbound value comes from: one Komo field, or a value computed from several. */

@@ -1,15 +1,5 @@
 package io.komo.sync.mapping;
 
-
-import io.komo.sync.api.FieldError;
-import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
-import io.komo.sync.contact.ContactField;
-import io.komo.sync.contact.ContactPath;
-import io.komo.sync.contact.ValueKind;
-import io.komo.sync.filter.ContactExpression;
-import io.komo.sync.filter.FilterException;
-import io.komo.sync.mapping.TransformSpec.ArrayHandling;
-import io.komo.sync.mapping.TransformSpec.ValueType;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -26,6 +16,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
+
+import io.komo.sync.api.FieldError;
+import io.komo.sync.contact.ContactField;
+import io.komo.sync.contact.ContactPath;
+import io.komo.sync.contact.ValueKind;
+import io.komo.sync.filter.ContactExpression;
+import io.komo.sync.filter.FilterException;
+import io.komo.sync.mapping.TransformSpec.ArrayHandling;
+import io.komo.sync.mapping.TransformSpec.ValueType;
 
 /** Checks a mapping list and turns each entry into a {@link MappingRule}, collecting every problem. */
 final class MappingCompiler {
@@ -95,7 +96,8 @@ final class MappingCompiler {
             return null;
         }
         Object defaultValue = defaultValue(at + ".default", mapping.defaultValue(), kind, direction, converter);
-        return errors.size() > errorsBefore ? null
+        return errors.size() > errorsBefore
+                ? null
                 : new MappingRule(mapping.external(), komo, direction, source, converter, defaultValue);
     }
 
@@ -190,7 +192,8 @@ final class MappingCompiler {
             String previous = reverse.putIfAbsent(String.valueOf(entry.getValue()), entry.getKey());
             if (previous != null && direction.isInbound()) {
                 error(at, "cannot be reversed for inbound values: " + previous + " and " + entry.getKey()
-                        + " both map to '" + entry.getValue() + "' (make the values unique or set direction: outbound)");
+                        + " both map to '" + entry.getValue()
+                        + "' (make the values unique or set direction: outbound)");
             }
         }
         return complete ? new ValueMapConverter(Map.copyOf(valueMap), reverse) : ValueConverter.IDENTITY;
@@ -280,7 +283,8 @@ final class MappingCompiler {
             String field = transform.concat().get(j);
             int index = j;
             ContactPath.parse(field).ifPresentOrElse(parts::add,
-                    () -> error(at + "[" + index + "]", "unknown Komo field '" + field + "' (use " + KNOWN_FIELDS + ")"));
+                    () -> error(at + "[" + index + "]",
+                            "unknown Komo field '" + field + "' (use " + KNOWN_FIELDS + ")"));
         }
         String separator = transform.separator() == null ? DEFAULT_CONCAT_SEPARATOR : transform.separator();
         return new ConcatSource(parts, separator);

@@ -1,8 +1,9 @@
 package io.komo.sync.mapping;
 
-import io.komo.sync.api.FieldError;
 import java.util.List;
 import java.util.stream.Collectors;
+
+import io.komo.sync.api.FieldError;
 
 /** A field mapping that cannot be used; carries every problem found, for an RFC 7807 {@code errors[]}. */
 public final class MappingDefinitionException extends Exception {

@@ -1,6 +1,5 @@
 package io.komo.sync.mapping;
 
-
 import java.util.List;
 import java.util.Map;
 

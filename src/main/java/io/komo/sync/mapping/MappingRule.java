@@ -1,8 +1,8 @@
 package io.komo.sync.mapping;
 
+import java.util.Map;
 
 import io.komo.sync.contact.ContactPath;
-import java.util.Map;
 
 /**
  * One checked field mapping, ready to run in either of the directions it allows.

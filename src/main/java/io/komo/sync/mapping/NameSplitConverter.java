@@ -1,6 +1,5 @@
 package io.komo.sync.mapping;
 
-
 import io.komo.sync.mapping.TransformSpec.NamePart;
 
 /**

@@ -1,6 +1,5 @@
 package io.komo.sync.mapping;
 
-
 import java.math.BigDecimal;
 
 /** Number → Numeric: whole numbers become Long, others Double; numeric text is read as a number. */

@@ -1,6 +1,5 @@
 package io.komo.sync.mapping;
 
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;

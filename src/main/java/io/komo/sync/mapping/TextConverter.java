@@ -1,6 +1,5 @@
 package io.komo.sync.mapping;
 
-
 /** String → Text: any value as its text. */
 final class TextConverter implements ValueConverter {
 

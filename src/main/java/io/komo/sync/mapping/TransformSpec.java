@@ -1,9 +1,10 @@
 package io.komo.sync.mapping;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * The {@code transform:} of a field mapping. Exactly one of the transforms may be set; {@code separator}
@@ -37,25 +38,30 @@ public record TransformSpec(
     }
 
     public enum NamePart {
-        @JsonProperty("first") FIRST,
-        @JsonProperty("last") LAST
+        @JsonProperty("first")
+        FIRST, @JsonProperty("last")
+        LAST
     }
 
     /** The spec's type conversions: String→Text, Number→Numeric, Date→DateTime, Boolean→Checkbox, Array→Multi-select. */
     public enum ValueType {
-        @JsonProperty("text") TEXT,
-        @JsonProperty("numeric") NUMERIC,
-        @JsonProperty("datetime") DATETIME,
-        @JsonProperty("checkbox") CHECKBOX,
-        @JsonProperty("multiselect") MULTISELECT
+        @JsonProperty("text")
+        TEXT, @JsonProperty("numeric")
+        NUMERIC, @JsonProperty("datetime")
+        DATETIME, @JsonProperty("checkbox")
+        CHECKBOX, @JsonProperty("multiselect")
+        MULTISELECT
     }
 
     public enum ArrayHandling {
         /** One text value, elements joined with the separator. */
-        @JsonProperty("join") JOIN,
+        @JsonProperty("join")
+        JOIN,
         /** The first element only. */
-        @JsonProperty("first") FIRST,
+        @JsonProperty("first")
+        FIRST,
         /** The list as a list (a JSON array). */
-        @JsonProperty("all") ALL
+        @JsonProperty("all")
+        ALL
     }
 }

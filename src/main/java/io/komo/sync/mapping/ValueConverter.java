@@ -1,6 +1,5 @@
 package io.komo.sync.mapping;
 
-
 /** Converts one non-null value between its Komo form and its platform form. */
 interface ValueConverter {
 

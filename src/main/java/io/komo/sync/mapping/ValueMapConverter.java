@@ -1,6 +1,5 @@
 package io.komo.sync.mapping;
 
-
 import java.util.Map;
 
 /** Value mapping (status codes to text): looked up outbound, reversed inbound; values are compared as text. */

@@ -1,6 +1,5 @@
 package io.komo.sync.merge;
 
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;

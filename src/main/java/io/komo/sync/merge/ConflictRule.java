@@ -1,22 +1,16 @@
 package io.komo.sync.merge;
 
-
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** How a field is synced and who wins when both sides changed it (API.md, {@code conflicts}). */
 public enum ConflictRule {
-    TWO_WAY("two-way"),
-    PREFER_KOMO("prefer-komo"),
-    PREFER_EXTERNAL("prefer-external"),
-    PREFER_KOMO_UNLESS_BLANK("prefer-komo-unless-blank"),
-    PREFER_EXTERNAL_UNLESS_BLANK("prefer-external-unless-blank"),
-    KOMO_ONLY("komo-only"),
-    EXTERNAL_ONLY("external-only"),
-    MANUAL("manual"),
-    IGNORE("ignore");
+    TWO_WAY("two-way"), PREFER_KOMO("prefer-komo"), PREFER_EXTERNAL("prefer-external"), PREFER_KOMO_UNLESS_BLANK(
+            "prefer-komo-unless-blank"), PREFER_EXTERNAL_UNLESS_BLANK("prefer-external-unless-blank"), KOMO_ONLY(
+                    "komo-only"), EXTERNAL_ONLY("external-only"), MANUAL("manual"), IGNORE("ignore");
 
     private final String wireName;
 

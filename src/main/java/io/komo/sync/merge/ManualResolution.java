@@ -1,6 +1,5 @@
 package io.komo.sync.merge;
 
-
 import java.util.Locale;
 import java.util.Objects;
 
@@ -10,7 +9,9 @@ import java.util.Objects;
  */
 public final class ManualResolution {
 
-    private enum Winner { KOMO, EXTERNAL, VALUE }
+    private enum Winner {
+        KOMO, EXTERNAL, VALUE
+    }
 
     private final Winner winner;
     private final Object value;

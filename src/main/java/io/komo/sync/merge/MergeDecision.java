@@ -1,6 +1,5 @@
 package io.komo.sync.merge;
 
-
 /**
  * What the merge decided for one field. {@code oldValue} is what the written side held before (for a field that
  * is not written: the base), {@code newValue} what it holds after. {@code conflict}: both sides changed the field

@@ -1,6 +1,5 @@
 package io.komo.sync.merge;
 
-
 import static io.komo.sync.merge.FieldValues.isBlank;
 import static io.komo.sync.merge.FieldValues.same;
 
@@ -33,7 +32,8 @@ public final class MergeResolver {
      *             no base yet, a field present with null was agreed blank.
      */
     public MergeResult merge(
-            String contactId, Map<String, Object> base, SideSnapshot komo, SideSnapshot external, ConflictPolicy policy) {
+            String contactId, Map<String, Object> base, SideSnapshot komo, SideSnapshot external,
+            ConflictPolicy policy) {
         Merge merge = new Merge(contactId, base == null ? Map.of() : base, komo, external, policy);
         Set<String> fields = new LinkedHashSet<>(komo.fieldNames());
         fields.addAll(external.fieldNames());
@@ -80,7 +80,8 @@ public final class MergeResolver {
                 decide(field, rule, MergeOutcome.UNCHANGED, baseValue, baseValue, "neither side changed", false);
             } else if (komoChanged && externalChanged && same(k.value(), e.value())) {
                 advanceBase(field, k.value());
-                decide(field, rule, MergeOutcome.UNCHANGED, baseValue, k.value(), "both sides made the same change", false);
+                decide(field, rule, MergeOutcome.UNCHANGED, baseValue, k.value(), "both sides made the same change",
+                        false);
             } else if (komoChanged != externalChanged) {
                 Side changedSide = komoChanged ? Side.KOMO : Side.EXTERNAL;
                 if (rule.lets(changedSide)) {

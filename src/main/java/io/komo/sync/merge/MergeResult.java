@@ -1,6 +1,5 @@
 package io.komo.sync.merge;
 
-
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;

@@ -1,13 +1,13 @@
 package io.komo.sync.merge;
 
+import java.util.Locale;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
 
 /** The two ends of a sync; also the integration's {@code sourceOfTruth}. */
 public enum Side {
-    KOMO,
-    EXTERNAL;
+    KOMO, EXTERNAL;
 
     public Side other() {
         return this == KOMO ? EXTERNAL : KOMO;

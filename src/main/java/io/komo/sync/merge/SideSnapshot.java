@@ -1,6 +1,5 @@
 package io.komo.sync.merge;
 
-
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -3,7 +3,6 @@ package io.komo.sync.observe;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.komo.sync.feed.ChangeFeedConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,6 +14,8 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
+
+import io.komo.sync.feed.ChangeFeedConfig;
 
 /** In kafka mode the feed cannot move without the broker, so the replica is not ready without it. */
 @Readiness
@@ -33,7 +34,8 @@ public class KafkaReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("kafka").withData("mode", feed.mode().name().toLowerCase());
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("kafka").withData("mode",
+                feed.mode().name().toLowerCase());
         if (feed.mode() != ChangeFeedConfig.Mode.KAFKA) {
             return response.up().withData("used", false).build();
         }

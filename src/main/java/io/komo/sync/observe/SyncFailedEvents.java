@@ -3,12 +3,13 @@ package io.komo.sync.observe;
 import java.util.List;
 import java.util.Map;
 
-import io.komo.sync.errors.FailureStates;
-import io.komo.sync.subscription.WebhookEventTypes;
-import io.komo.sync.subscription.WebhookEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
+
+import io.komo.sync.errors.FailureStates;
+import io.komo.sync.subscription.WebhookEventTypes;
+import io.komo.sync.subscription.WebhookEvents;
 
 /**
  * Raises {@code sync.failed} when an integration starts failing, in either direction: records dead-lettered on the

@@ -12,19 +12,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-
-import io.komo.sync.api.Page;
-import io.komo.sync.storage.CopyRows;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.hibernate.Session;
 import org.postgresql.PGConnection;
+
+import io.komo.sync.api.Page;
+import io.komo.sync.storage.CopyRows;
 
 /**
  * The sync logs (table {@code sync_log}). Rows are written in the caller's transaction, so a log row
@@ -82,8 +81,9 @@ public class SyncLog {
 
     /** Newest first; the cursor is the id of the last entry of the previous page. */
     public Page<Logged> read(Query query, int limit, Long before) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT id, at, integration_id, type, operation, contact_id, external_id, "
-                + "field, old_value, new_value, error, actor FROM sync_log WHERE id < ?");
+        StringBuilder sql = new StringBuilder(
+                "SELECT id, at, integration_id, type, operation, contact_id, external_id, "
+                        + "field, old_value, new_value, error, actor FROM sync_log WHERE id < ?");
         List<Object> params = new ArrayList<>();
         params.add(before == null ? Long.MAX_VALUE : before);
         if (query.integrationId() != null) {
@@ -129,7 +129,8 @@ public class SyncLog {
             }
         }
         boolean more = rows.size() > limit;
-        return more ? new Page<>(rows.subList(0, limit), Long.toString(rows.get(limit - 1).id()))
+        return more
+                ? new Page<>(rows.subList(0, limit), Long.toString(rows.get(limit - 1).id()))
                 : new Page<>(rows, null);
     }
 }

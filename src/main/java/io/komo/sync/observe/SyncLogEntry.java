@@ -1,21 +1,20 @@
 package io.komo.sync.observe;
 
-import java.util.List;
-
-import io.komo.sync.merge.FieldValues;
-import io.komo.sync.merge.MergeDecision;
-import io.komo.sync.merge.MergeOutcome;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Map;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
+
+import io.komo.sync.merge.FieldValues;
+import io.komo.sync.merge.MergeDecision;
+import io.komo.sync.merge.MergeOutcome;
 
 /**
  * One row of the sync logs (spec § Sync Logs): what happened to which contact and field, old and new
@@ -29,7 +28,8 @@ public record SyncLogEntry(Instant at, String integrationId, Type type, String o
     public enum Type {
         SUCCESS, ERROR, CONFLICT, AUDIT;
 
-        public static final String ALLOWED = Arrays.stream(values()).map(Type::wireName).collect(Collectors.joining(", "));
+        public static final String ALLOWED = Arrays.stream(values()).map(Type::wireName)
+                .collect(Collectors.joining(", "));
 
         @JsonValue
         public String wireName() {
@@ -44,7 +44,8 @@ public record SyncLogEntry(Instant at, String integrationId, Type type, String o
 
     /** A record moved: {@code operation} such as {@code contact.upserted}. */
     public static SyncLogEntry success(String integrationId, String operation, UUID contactId, String externalId) {
-        return new SyncLogEntry(Instant.now(), integrationId, Type.SUCCESS, operation, contactId, externalId, null, null,
+        return new SyncLogEntry(Instant.now(), integrationId, Type.SUCCESS, operation, contactId, externalId, null,
+                null,
                 null, null, null);
     }
 
@@ -86,8 +87,10 @@ public record SyncLogEntry(Instant at, String integrationId, Type type, String o
             List<MergeDecision> decisions) {
         return decisions.stream().filter(MergeDecision::conflict)
                 .map(d -> conflict(integrationId,
-                        d.outcome() == MergeOutcome.PARKED ? "conflict.parked" : "conflict.decided", contactId, externalId,
-                        d.field(), text(d.oldValue()), text(d.newValue()), "rule " + d.rule().wireName() + ": " + d.reason()))
+                        d.outcome() == MergeOutcome.PARKED ? "conflict.parked" : "conflict.decided", contactId,
+                        externalId,
+                        d.field(), text(d.oldValue()), text(d.newValue()),
+                        "rule " + d.rule().wireName() + ": " + d.reason()))
                 .toList();
     }
 
@@ -110,11 +113,13 @@ public record SyncLogEntry(Instant at, String integrationId, Type type, String o
         incoming.forEach((field, offered) -> {
             Object held = komo.get(field);
             if (taken.containsKey(field)) {
-                entries.add(fieldChanged(integrationId, "field.merged.external", contactId, externalId, field, text(held),
-                        text(offered)));
+                entries.add(
+                        fieldChanged(integrationId, "field.merged.external", contactId, externalId, field, text(held),
+                                text(offered)));
             } else if (!FieldValues.same(held, offered)) {
-                entries.add(fieldChanged(integrationId, "field.merged.komo", contactId, externalId, field, text(offered),
-                        text(held)));
+                entries.add(
+                        fieldChanged(integrationId, "field.merged.komo", contactId, externalId, field, text(offered),
+                                text(held)));
             }
         });
         return entries;

@@ -3,17 +3,18 @@ package io.komo.sync.observe;
 import java.sql.SQLException;
 import java.time.Instant;
 
-import io.komo.sync.api.Page;
-import io.komo.sync.api.Paging;
-import io.komo.sync.api.ProblemException;
-import io.komo.sync.security.RequiresRole;
-import io.komo.sync.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+
+import io.komo.sync.api.Page;
+import io.komo.sync.api.Paging;
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.security.RequiresRole;
+import io.komo.sync.security.Role;
 
 /** The sync logs (API.md § Integrations, {@code /api/logs}): success, error, conflict and audit entries, newest first. */
 @Path("/api/logs")

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;

@@ -9,8 +9,8 @@ import java.util.UUID;
 import io.komo.sync.connector.spi.ActivityRecord;
 import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.errors.DeadLetter;
-import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.merge.MergeDecision;
+import io.komo.sync.runtime.CompiledIntegration;
 
 /**
  * What the outbound stages decided for one batch of Komo changes, filled in stage by stage:

@@ -1,10 +1,5 @@
 package io.komo.sync.outbound;
 
-import io.komo.sync.runtime.KomoRecords;
-import io.komo.sync.errors.RetryLaterException;
-import io.komo.sync.state.SyncState;
-import io.komo.sync.state.SyncStateStore;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +14,13 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
 
+import io.komo.sync.camel.CamelNames;
 import io.komo.sync.connector.spi.ActivityRecord;
 import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.connector.spi.DeleteKind;
@@ -28,23 +29,21 @@ import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.contact.ChangeEvent;
 import io.komo.sync.contact.KomoEventType;
-import io.komo.sync.delivery.ApiUsage;
-import io.komo.sync.errors.Classification;
-import io.komo.sync.delivery.ConnectorCalls;
-import io.komo.sync.errors.DeadLetter;
-import io.komo.sync.camel.CamelNames;
-import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.runtime.RunningIntegrations;
+import io.komo.sync.delivery.ApiUsage;
+import io.komo.sync.delivery.ConnectorCalls;
+import io.komo.sync.errors.Classification;
+import io.komo.sync.errors.DeadLetter;
+import io.komo.sync.errors.RetryLaterException;
+import io.komo.sync.mapping.MappingResult;
 import io.komo.sync.merge.MergeResolver;
 import io.komo.sync.merge.MergeResult;
 import io.komo.sync.merge.SideSnapshot;
-import io.komo.sync.mapping.MappingResult;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import jakarta.inject.Named;
-import org.apache.camel.Body;
-import org.apache.camel.Header;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.KomoRecords;
+import io.komo.sync.runtime.RunningIntegrations;
+import io.komo.sync.state.SyncState;
+import io.komo.sync.state.SyncStateStore;
 
 /**
  * The stages of the outbound route (routes/templates/outbound.yaml): plan, deliver, record. Each
@@ -85,7 +84,8 @@ public class OutboundStages {
      * rest to the platform's fields and merges them with the base: only what changed since the last
      * agreed values is sent, so a value the runtime itself wrote and heard back goes nowhere.
      */
-    public OutboundPlan plan(@Header(CamelNames.INTEGRATION) String integrationId, @Header(CamelNames.Feed.ATTEMPT) Integer attempt,
+    public OutboundPlan plan(@Header(CamelNames.INTEGRATION) String integrationId,
+            @Header(CamelNames.Feed.ATTEMPT) Integer attempt,
             @Header(CamelNames.PLANNED_AHEAD) OutboundPlan plannedAhead, @Body List<ChangeEvent> events) {
         CompiledIntegration integration = integration(integrationId);
         int attemptNumber = attempt == null ? 1 : attempt;
@@ -126,10 +126,12 @@ public class OutboundStages {
             plan.filteredOut++;
             return;
         }
-        Object key = integration.mapper().toExternal(contact).record().get(integration.connector().defaults().keyField());
+        Object key = integration.mapper().toExternal(contact).record()
+                .get(integration.connector().defaults().keyField());
         Map<String, Object> data = recorded.get("data") instanceof Map<?, ?> map ? asMap(map) : Map.of();
         plan.activities.add(new OutboundPlan.Activity(new ActivityRecord(event.id(), event.type(), event.contactId(),
-                state == null ? null : state.externalId(), key == null ? null : key.toString(), event.occurredAt(), data),
+                state == null ? null : state.externalId(), key == null ? null : key.toString(), event.occurredAt(),
+                data),
                 event.payload()));
     }
 
@@ -144,7 +146,8 @@ public class OutboundStages {
         if (ChangeEvent.CONTACT_DELETED.equals(event.type())) {
             if (definition.deletesAs().isPresent() && state != null && state.externalId() != null) {
                 plan.toDelete.add(new OutboundPlan.Planned(event.contactId(),
-                        new OutboundRecord(event.contactId(), state.externalId(), (String) contact.get("email"), Map.of()),
+                        new OutboundRecord(event.contactId(), state.externalId(), (String) contact.get("email"),
+                                Map.of()),
                         state.base(), Map.of(), List.of(), event.payload()));
             }
             return;
@@ -155,19 +158,22 @@ public class OutboundStages {
         }
         boolean known = state != null && state.externalId() != null;
         IntegrationDefinition.Mode mode = definition.modeOrDefault();
-        if ((mode == IntegrationDefinition.Mode.CREATE_ONLY && known) || (mode == IntegrationDefinition.Mode.UPDATE_ONLY && !known)) {
+        if ((mode == IntegrationDefinition.Mode.CREATE_ONLY && known)
+                || (mode == IntegrationDefinition.Mode.UPDATE_ONLY && !known)) {
             plan.unchanged++;
             return;
         }
         MappingResult mapped = integration.mapper().toExternal(contact);
         if (mapped.hasErrors()) {
-            plan.deadLetters.add(new DeadLetter(integration.id(), "map", CamelNames.routeId(integration.id(), CamelNames.OUTBOUND), event.contactId(),
+            plan.deadLetters.add(new DeadLetter(integration.id(), "map",
+                    CamelNames.routeId(integration.id(), CamelNames.OUTBOUND), event.contactId(),
                     event.payload(), "MappingError", mapped.errors().toString(), plan.attempt));
             return;
         }
         Map<String, Object> base = state == null ? null : state.base();
         MergeResult merge = resolver.merge(event.contactId().toString(), base,
-                SideSnapshot.of(mapped.record(), KomoRecords.externalModifiedAt(integration, contact)), SideSnapshot.empty(),
+                SideSnapshot.of(mapped.record(), KomoRecords.externalModifiedAt(integration, contact)),
+                SideSnapshot.empty(),
                 integration.conflictPolicy());
         if (merge.externalWrites().isEmpty()) {
             plan.unchanged++;
@@ -181,7 +187,8 @@ public class OutboundStages {
             fields.putIfAbsent(keyField, key);
         }
         plan.toSend.add(new OutboundPlan.Planned(event.contactId(),
-                new OutboundRecord(event.contactId(), known ? state.externalId() : null, key == null ? null : key.toString(), fields),
+                new OutboundRecord(event.contactId(), known ? state.externalId() : null,
+                        key == null ? null : key.toString(), fields),
                 base == null ? Map.of() : base, merge.newBase(), merge.decisions(), event.payload()));
     }
 
@@ -194,7 +201,8 @@ public class OutboundStages {
         CompiledIntegration integration = integration(plan.integrationId);
         List<OutboundPlan.Planned> pending = plan.toSend;
         for (int from = 0; from < pending.size(); from += integration.batchSize()) {
-            List<OutboundPlan.Planned> batch = pending.subList(from, Math.min(pending.size(), from + integration.batchSize()));
+            List<OutboundPlan.Planned> batch = pending.subList(from,
+                    Math.min(pending.size(), from + integration.batchSize()));
             deliverBatch(integration, plan, batch);
         }
         for (OutboundPlan.Planned deletion : plan.toDelete) {
@@ -208,7 +216,8 @@ public class OutboundStages {
     }
 
     /** One call per batch of activities, retried or dead-lettered like records; none when the platform keeps none. */
-    private void deliverActivities(CompiledIntegration integration, OutboundPlan plan, List<OutboundPlan.Activity> batch) {
+    private void deliverActivities(CompiledIntegration integration, OutboundPlan plan,
+            List<OutboundPlan.Activity> batch) {
         Optional<PreparedCall> call = integration.connector().activities(integration.context(),
                 batch.stream().map(OutboundPlan.Activity::record).toList());
         if (call.isEmpty()) {
@@ -236,7 +245,9 @@ public class OutboundStages {
         }
         List<RecordResult> results = integration.connector().upsertResults(integration.context(), records, outcome);
         for (int i = 0; i < batch.size(); i++) {
-            RecordResult result = i < results.size() ? results.get(i) : RecordResult.failed("no result for this record", false);
+            RecordResult result = i < results.size()
+                    ? results.get(i)
+                    : RecordResult.failed("no result for this record", false);
             OutboundPlan.Planned planned = batch.get(i);
             if (result.success()) {
                 plan.delivered.add(new OutboundPlan.Delivered(planned, result.externalId(), result.created(), sentAt));
@@ -251,8 +262,10 @@ public class OutboundStages {
 
     private void deliverDelete(CompiledIntegration integration, OutboundPlan plan, OutboundPlan.Planned deletion) {
         waitForRateLimit(integration);
-        DeleteKind kind = integration.definition().deletesAs().orElseThrow() == IntegrationDefinition.DeletePolicy.ARCHIVE
-                ? DeleteKind.ARCHIVE : DeleteKind.DELETE;
+        DeleteKind kind = integration.definition().deletesAs()
+                .orElseThrow() == IntegrationDefinition.DeletePolicy.ARCHIVE
+                        ? DeleteKind.ARCHIVE
+                        : DeleteKind.DELETE;
         PreparedCall call = integration.connector().delete(integration.context(), deletion.record(), kind);
         Instant sentAt = Instant.now();
         CallOutcome outcome = send(integration, plan, call, List.of(deletion));
@@ -284,7 +297,8 @@ public class OutboundStages {
             throw new RetryLaterException(integration.id() + ": " + failure.reason(),
                     integration.retryPolicy().delayAfter(plan.attempt, failure));
         }
-        String detail = failure.reason() + (outcome != null && outcome.body() != null ? ": " + abbreviate(outcome.body()) : "");
+        String detail = failure.reason()
+                + (outcome != null && outcome.body() != null ? ": " + abbreviate(outcome.body()) : "");
         String type = failure.kind().name();
         batch.forEach(planned -> plan.deadLetters.add(deadLetter(integration, plan, planned, type, detail)));
         return null;
@@ -313,7 +327,8 @@ public class OutboundStages {
 
     private DeadLetter deadLetter(CompiledIntegration integration, OutboundPlan plan, OutboundPlan.Planned planned,
             String type, String error) {
-        return new DeadLetter(integration.id(), "deliver", CamelNames.routeId(integration.id(), CamelNames.OUTBOUND), planned.contactId(),
+        return new DeadLetter(integration.id(), "deliver", CamelNames.routeId(integration.id(), CamelNames.OUTBOUND),
+                planned.contactId(),
                 planned.payload(), type, error, plan.attempt);
     }
 

@@ -1,11 +1,5 @@
 package io.komo.sync.outbound;
 
-import io.komo.sync.observe.SyncFailedEvents;
-
-import io.komo.sync.state.SyncState;
-import io.komo.sync.state.SyncStateStore;
-
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,19 +7,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
-import io.komo.sync.errors.DeadLetterChannel;
-import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.observe.SyncLog;
-import io.komo.sync.observe.SyncLogEntry;
-import io.komo.sync.merge.MergeDecision;
-import io.komo.sync.merge.MergeOutcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
+
+import io.komo.sync.errors.DeadLetterChannel;
+import io.komo.sync.observe.SyncFailedEvents;
+import io.komo.sync.observe.SyncLog;
+import io.komo.sync.observe.SyncLogEntry;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.state.SyncState;
+import io.komo.sync.state.SyncStateStore;
 
 /**
  * Writes the outcome of a sync step in the caller's transaction (the one that moves the cursor):
@@ -58,7 +53,8 @@ public class SyncRecorder {
         // A contact planned without a base had no state then (or one that agreed on nothing): its state is most
         // likely new, which the store writes the cheaper way, and checks.
         states.save(plan.delivered().stream()
-                .map(d -> new SyncState(integration.id(), d.planned().contactId(), d.externalId(), d.planned().newBase(), now,
+                .map(d -> new SyncState(integration.id(), d.planned().contactId(), d.externalId(),
+                        d.planned().newBase(), now,
                         sentTimes(d)))
                 .toList(),
                 plan.delivered().stream().filter(d -> d.planned().oldBase().isEmpty()).map(d -> d.planned().contactId())
@@ -67,10 +63,15 @@ public class SyncRecorder {
         List<SyncLogEntry> entries = new ArrayList<>();
         for (OutboundPlan.Delivered delivered : plan.delivered()) {
             OutboundPlan.Planned planned = delivered.planned();
-            String operation = planned.newBase().isEmpty() ? "contact.deleted" : delivered.created() ? "contact.created" : "contact.updated";
-            entries.add(SyncLogEntry.success(integration.id(), operation, planned.contactId(), delivered.externalId()).at(now));
+            String operation = planned.newBase().isEmpty()
+                    ? "contact.deleted"
+                    : delivered.created() ? "contact.created" : "contact.updated";
+            entries.add(SyncLogEntry.success(integration.id(), operation, planned.contactId(), delivered.externalId())
+                    .at(now));
             // Field-level entries for changes; a created record's fields are all new, its success entry says so.
-            Map<String, Object> changedFields = delivered.created() || planned.oldBase().isEmpty() ? Map.of() : planned.record().fields();
+            Map<String, Object> changedFields = delivered.created() || planned.oldBase().isEmpty()
+                    ? Map.of()
+                    : planned.record().fields();
             changedFields.forEach((field, value) -> {
                 Object old = planned.oldBase().get(field);
                 if (!Objects.equals(old, value)) {
@@ -78,17 +79,20 @@ public class SyncRecorder {
                             delivered.externalId(), field, SyncLogEntry.text(old), SyncLogEntry.text(value)).at(now));
                 }
             });
-            entries.addAll(SyncLogEntry.conflicts(integration.id(), planned.contactId(), delivered.externalId(), planned.decisions()));
+            entries.addAll(SyncLogEntry.conflicts(integration.id(), planned.contactId(), delivered.externalId(),
+                    planned.decisions()));
         }
         for (OutboundPlan.Activity activity : plan.activitiesSent()) {
             entries.add(SyncLogEntry.success(integration.id(), "activity." + activity.record().type(),
                     activity.record().contactId(), activity.record().externalId()).at(now));
         }
         if (plan.activitiesSkipped() > 0) {
-            meters.counter("komo.sync.activities.skipped", "integration", integration.id()).increment(plan.activitiesSkipped());
+            meters.counter("komo.sync.activities.skipped", "integration", integration.id())
+                    .increment(plan.activitiesSkipped());
         }
-        plan.deadLetters().forEach(letter -> entries.add(SyncLogEntry.error(integration.id(), "contact." + letter.stage(),
-                letter.contactId(), null, letter.error()).at(now)));
+        plan.deadLetters()
+                .forEach(letter -> entries.add(SyncLogEntry.error(integration.id(), "contact." + letter.stage(),
+                        letter.contactId(), null, letter.error()).at(now)));
         log.append(entries);
         failedEvents.batchEnded(integration.id(), plan.deadLetters().size(), plan.delivered().size(),
                 plan.deadLetters().size() + " records could not be delivered; see the dead letters");

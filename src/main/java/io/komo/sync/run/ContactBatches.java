@@ -13,21 +13,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.panache.common.Parameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.hibernate.jpa.HibernateHints;
 
 import io.komo.sync.contact.ChangeEvent;
 import io.komo.sync.contact.Contact;
 import io.komo.sync.contact.ContactView;
 import io.komo.sync.filter.ContactFilter;
-import io.quarkus.panache.common.Parameters;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.hibernate.jpa.HibernateHints;
 
 /**
  * Reads live contacts in id order, a page at a time, and turns them into the change events the
@@ -82,14 +81,15 @@ public class ContactBatches {
     public List<Contact> inScope(ContactFilter filter, int limit) {
         List<Contact> chosen = new ArrayList<>();
         UUID after = null;
-        for (int scanned = 0; chosen.size() < limit && scanned < MAX_SCANNED; ) {
+        for (int scanned = 0; chosen.size() < limit && scanned < MAX_SCANNED;) {
             List<Contact> page = page(after, null, null, 1000);
             if (page.isEmpty()) {
                 break;
             }
             for (Contact contact : page) {
                 if (chosen.size() < limit
-                        && (filter == null || filter.matches(mapper.convertValue(ContactView.of(contact), Map.class)))) {
+                        && (filter == null
+                                || filter.matches(mapper.convertValue(ContactView.of(contact), Map.class)))) {
                     chosen.add(contact);
                 }
             }
@@ -138,7 +138,8 @@ public class ContactBatches {
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
                     last = rs.getObject(1, UUID.class);
-                    events.add(new ChangeEvent(0, UUID.randomUUID(), ChangeEvent.CONTACT_UPDATED, last, List.of(), viewJson(rs),
+                    events.add(new ChangeEvent(0, UUID.randomUUID(), ChangeEvent.CONTACT_UPDATED, last, List.of(),
+                            viewJson(rs),
                             now));
                 }
             }

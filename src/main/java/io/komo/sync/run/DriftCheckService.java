@@ -13,9 +13,15 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 
 import io.komo.sync.api.Problem;
 import io.komo.sync.api.ProblemException;
+import io.komo.sync.camel.CamelNames;
 import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.connector.spi.ChangedPage;
 import io.komo.sync.connector.spi.InboundRecord;
@@ -24,23 +30,17 @@ import io.komo.sync.contact.Contact;
 import io.komo.sync.contact.ContactView;
 import io.komo.sync.contact.EmailAddresses;
 import io.komo.sync.contact.Outbox;
-import io.komo.sync.delivery.ConnectorCalls;
-import io.komo.sync.camel.CamelNames;
-import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.runtime.RunningIntegrations;
+import io.komo.sync.delivery.ConnectorCalls;
 import io.komo.sync.inbound.InboundStages;
+import io.komo.sync.mapping.FieldMapping;
+import io.komo.sync.merge.FieldValues;
 import io.komo.sync.outbound.OutboundPlan;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.RunningIntegrations;
 import io.komo.sync.state.SyncState;
 import io.komo.sync.state.SyncStateStore;
-import io.komo.sync.merge.FieldValues;
-import io.komo.sync.mapping.FieldMapping;
 import io.komo.sync.storage.BackgroundConnections;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 
 /**
  * Drift check: reads every record of the platform (bounded), pairs each with its Komo contact (by the
@@ -112,12 +112,15 @@ public class DriftCheckService {
         Map<UUID, Drifted> drifted = new LinkedHashMap<>();
         Set<InboundRecord> matched = new HashSet<>();
         int checkedExternal = 0;
-        List<Contact> contacts = QuarkusTransaction.requiringNew().call(() -> batches.inScope(integration.filter(), limit));
+        List<Contact> contacts = QuarkusTransaction.requiringNew()
+                .call(() -> batches.inScope(integration.filter(), limit));
         Map<UUID, SyncState> known = QuarkusTransaction.requiringNew().call(
                 () -> states.load(integrationId, contacts.stream().map(c -> c.id).toList()));
         for (Contact contact : contacts) {
             SyncState state = known.get(contact.id);
-            InboundRecord record = state != null && state.externalId() != null ? byExternalId.get(state.externalId()) : null;
+            InboundRecord record = state != null && state.externalId() != null
+                    ? byExternalId.get(state.externalId())
+                    : null;
             if (record == null && contact.email != null) {
                 record = EmailAddresses.normalise(contact.email).map(byKey::get).orElse(null);
             }
@@ -129,7 +132,8 @@ public class DriftCheckService {
             }
             matched.add(record);
             checkedExternal++;
-            Map<String, Object> komo = integration.mapper().toExternal(mapper.convertValue(ContactView.of(contact), MAP)).record();
+            Map<String, Object> komo = integration.mapper()
+                    .toExternal(mapper.convertValue(ContactView.of(contact), MAP)).record();
             Map<String, Object[]> fields = new LinkedHashMap<>();
             for (String field : comparedFields(integration)) {
                 Object komoValue = komo.get(field);
@@ -137,7 +141,7 @@ public class DriftCheckService {
                 if (!FieldValues.same(komoValue, externalValue)) {
                     differences.add(new Difference(contact.id, record.externalId(), contact.email, "field", field,
                             komoValue, externalValue));
-                    fields.put(field, new Object[] {komoValue, externalValue});
+                    fields.put(field, new Object[]{komoValue, externalValue});
                 }
             }
             if (!fields.isEmpty()) {
@@ -173,7 +177,8 @@ public class DriftCheckService {
                     repaired += repairOnPlatform(integration, new ArrayList<>(drifted.values()));
                 }
             } else if (direction.receivesFromExternal()) {
-                repaired += repairInKomo(integration, drifted.values().stream().filter(d -> d.record() != null).toList());
+                repaired += repairInKomo(integration,
+                        drifted.values().stream().filter(d -> d.record() != null).toList());
                 skipped += (int) drifted.values().stream().filter(d -> d.record() == null).count();
             }
             if (direction.receivesFromExternal()) {
@@ -187,7 +192,8 @@ public class DriftCheckService {
         }
         boolean truncated = differences.size() > MAX_LISTED;
         return new Result(integrationId, contacts.size(), checkedExternal, differences.size(),
-                truncated ? List.copyOf(differences.subList(0, MAX_LISTED)) : differences, truncated, repaired, skipped);
+                truncated ? List.copyOf(differences.subList(0, MAX_LISTED)) : differences, truncated, repaired,
+                skipped);
     }
 
     /** A contact that differs from the platform: its record there (null when missing) and field → {Komo, platform}. */
@@ -200,7 +206,8 @@ public class DriftCheckService {
         do {
             ChangedPage page;
             try {
-                CallOutcome outcome = calls.send(integration.id(), integration.connector().readChangedSince(integration.context(), null, cursor, PAGE));
+                CallOutcome outcome = calls.send(integration.id(),
+                        integration.connector().readChangedSince(integration.context(), null, cursor, PAGE));
                 if (!outcome.isSuccess()) {
                     throw badGateway("the platform answered HTTP " + outcome.status() + " to a read");
                 }
@@ -299,7 +306,8 @@ public class DriftCheckService {
     }
 
     private void resetBases(CompiledIntegration integration, List<Drifted> drifted, boolean toPlatformValue) {
-        Map<UUID, SyncState> current = states.load(integration.id(), drifted.stream().map(d -> d.contact().id).toList());
+        Map<UUID, SyncState> current = states.load(integration.id(),
+                drifted.stream().map(d -> d.contact().id).toList());
         List<SyncState> reset = new ArrayList<>();
         for (Drifted d : drifted) {
             if (d.record() == null) {

@@ -1,10 +1,6 @@
 package io.komo.sync.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
-import io.komo.sync.api.ProblemException;
-import io.komo.sync.security.RequiresRole;
-import io.komo.sync.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -12,6 +8,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.security.RequiresRole;
+import io.komo.sync.security.Role;
 
 /** Drift check of an integration: compares Komo with the platform and, on request, repairs the differences. */
 @Path("/api/integrations/{id}/drift-check")
@@ -29,7 +29,8 @@ public class DriftResource {
         JsonNode sample = body == null ? null : body.get("sample");
         if (sample != null && !sample.isNull() && (!sample.isIntegralNumber() || !sample.canConvertToInt()
                 || sample.asInt() < 1 || sample.asInt() > DriftCheckService.MAX_RECORDS)) {
-            throw ProblemException.invalid("sample", "must be a whole number from 1 to " + DriftCheckService.MAX_RECORDS);
+            throw ProblemException.invalid("sample",
+                    "must be a whole number from 1 to " + DriftCheckService.MAX_RECORDS);
         }
         JsonNode repair = body == null ? null : body.get("repair");
         if (repair != null && !repair.isNull() && !repair.isBoolean()) {

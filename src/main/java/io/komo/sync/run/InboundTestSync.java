@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.komo.sync.api.Problem;
 import io.komo.sync.api.ProblemException;
@@ -16,9 +19,6 @@ import io.komo.sync.delivery.ConnectorCalls;
 import io.komo.sync.inbound.InboundStages;
 import io.komo.sync.inbound.InboundStages.Applied;
 import io.komo.sync.runtime.CompiledIntegration;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * The inbound half of a test sync: the first N records the platform holds (a read of everything,
@@ -82,7 +82,8 @@ public class InboundTestSync {
         do {
             PreparedCall call;
             try {
-                call = integration.connector().readChangedSince(integration.context(), null, cursor, limit - records.size());
+                call = integration.connector().readChangedSince(integration.context(), null, cursor,
+                        limit - records.size());
             } catch (UnsupportedOperationException pushOnly) {
                 return new Reading(null);
             }
@@ -112,8 +113,10 @@ public class InboundTestSync {
         if (reading.records() == null) {
             return Result.untested("Platform " + integration.definition().platform() + " cannot be read: it pushes its "
                     + "changes, so the inbound half is not tested here. To try it, send a signed test webhook to POST "
-                    + "/webhooks/" + integration.id() + " (it is kept, and applied once the integration is active), then "
-                    + "check GET /api/logs?integration=" + integration.id() + ". An integration that only receives from "
+                    + "/webhooks/" + integration.id()
+                    + " (it is kept, and applied once the integration is active), then "
+                    + "check GET /api/logs?integration=" + integration.id()
+                    + ". An integration that only receives from "
                     + "such a platform is activated by an admin with force");
         }
         List<RecordOutcome> outcomes;
@@ -174,13 +177,16 @@ public class InboundTestSync {
 
     /** A live test with a failed record commits nothing: what the others did is undone. */
     private static List<RecordOutcome> rolledBack(List<RecordOutcome> tried) {
-        return tried.stream().map(r -> "error".equals(r.action()) || "not-tried".equals(r.action()) ? r
+        return tried.stream().map(r -> "error".equals(r.action()) || "not-tried".equals(r.action())
+                ? r
                 : new RecordOutcome(r.externalId(), "rolled-back", null, r.changes(), "it was " + r.action()
-                        + ", but another record of this test failed, so the test's transaction was rolled back")).toList();
+                        + ", but another record of this test failed, so the test's transaction was rolled back"))
+                .toList();
     }
 
     private static ProblemException unreachable(String detail) {
-        return new ProblemException(Problem.of(502, "Bad Gateway", "The test sync could not read the platform: " + detail,
-                List.of()));
+        return new ProblemException(
+                Problem.of(502, "Bad Gateway", "The test sync could not read the platform: " + detail,
+                        List.of()));
     }
 }

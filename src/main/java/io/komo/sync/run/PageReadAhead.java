@@ -10,12 +10,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 
-import io.komo.sync.outbound.OutboundPlan;
-import io.komo.sync.run.ContactBatches.ChangePage;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
+
+import io.komo.sync.outbound.OutboundPlan;
+import io.komo.sync.run.ContactBatches.ChangePage;
 
 /**
  * Reads a backfill's next page of contacts, and plans its batch, while the current batch is delivered

@@ -3,6 +3,9 @@ package io.komo.sync.run;
 import java.time.Instant;
 import java.util.List;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
 import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.connector.spi.ChangedPage;
 import io.komo.sync.connector.spi.InboundRecord;
@@ -10,8 +13,6 @@ import io.komo.sync.delivery.ConnectorCalls;
 import io.komo.sync.errors.Classification;
 import io.komo.sync.inbound.PulledPages;
 import io.komo.sync.runtime.CompiledIntegration;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * The steps of a pull (an inbound run): read one page of what the platform changed since the run's start
@@ -66,8 +67,9 @@ public class PlatformPulls {
         }
         CallOutcome outcome;
         try {
-            outcome = calls.send(integration.id(), integration.connector().readChangedSince(integration.context(), since,
-                    run.checkpoint, integration.batchSize()));
+            outcome = calls.send(integration.id(),
+                    integration.connector().readChangedSince(integration.context(), since,
+                            run.checkpoint, integration.batchSize()));
         } catch (Exception e) {
             return failedRead(integration.errorClassifier().classify(e));
         }

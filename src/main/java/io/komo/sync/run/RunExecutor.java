@@ -10,18 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.komo.sync.contact.ChangeEvent;
-import io.komo.sync.subscription.WebhookEventTypes;
-import io.komo.sync.subscription.WebhookEvents;
-import io.komo.sync.camel.CamelNames;
-import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.runtime.RunningIntegrations;
-import io.komo.sync.outbound.OutboundPlan;
-import io.komo.sync.outbound.OutboundStages;
-import io.komo.sync.filter.ContactFilter;
-import io.komo.sync.filter.FilterException;
-import io.komo.sync.storage.BackgroundConnections;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,6 +18,18 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+
+import io.komo.sync.camel.CamelNames;
+import io.komo.sync.contact.ChangeEvent;
+import io.komo.sync.filter.ContactFilter;
+import io.komo.sync.filter.FilterException;
+import io.komo.sync.outbound.OutboundPlan;
+import io.komo.sync.outbound.OutboundStages;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.RunningIntegrations;
+import io.komo.sync.storage.BackgroundConnections;
+import io.komo.sync.subscription.WebhookEventTypes;
+import io.komo.sync.subscription.WebhookEvents;
 
 /**
  * Works through running runs a step at a time: a pull's steps are {@link PlatformPulls}'. A backfill goes a batch at a time. Each batch goes through the integration's
@@ -86,7 +86,8 @@ public class RunExecutor {
      */
     public int executeRunning() {
         List<UUID> running = QuarkusTransaction.requiringNew().call(
-                () -> SyncRun.<SyncRun>list("status = ?1 order by startedAt", SyncRun.RUNNING).stream().map(r -> r.id).toList());
+                () -> SyncRun.<SyncRun>list("status = ?1 order by startedAt", SyncRun.RUNNING).stream().map(r -> r.id)
+                        .toList());
         int processed = 0;
         for (UUID runId : running) {
             Instant wait = retryAt.get(runId);
@@ -191,7 +192,9 @@ public class RunExecutor {
 
     /** The page's events the run's own filter (null: none) accepts. */
     private List<ChangeEvent> inScope(ContactBatches.ChangePage page, ContactFilter filter) {
-        return filter == null ? page.events() : page.events().stream().filter(e -> filter.matches(json(e.payload()))).toList();
+        return filter == null
+                ? page.events()
+                : page.events().stream().filter(e -> filter.matches(json(e.payload()))).toList();
     }
 
     @SuppressWarnings("unchecked")

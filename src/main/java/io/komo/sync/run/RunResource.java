@@ -3,14 +3,6 @@ package io.komo.sync.run;
 import java.net.URI;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
-import io.komo.sync.api.NewestFirst;
-import io.komo.sync.api.Page;
-import io.komo.sync.api.Paging;
-import io.komo.sync.api.ProblemException;
-import io.komo.sync.security.RequiresRole;
-import io.komo.sync.storage.BackgroundConnections;
-import io.komo.sync.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -21,6 +13,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import io.komo.sync.api.NewestFirst;
+import io.komo.sync.api.Page;
+import io.komo.sync.api.Paging;
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.security.RequiresRole;
+import io.komo.sync.security.Role;
+import io.komo.sync.storage.BackgroundConnections;
 
 /** Historical syncs and test syncs of an integration (API.md § Integrations). */
 @Path("/api/integrations/{id}")
@@ -42,7 +42,8 @@ public class RunResource {
     @Path("/runs")
     public Response start(@PathParam("id") String integrationId, JsonNode body) {
         RunView run = runs.start(integrationId, body);
-        return Response.accepted(run).location(URI.create("/api/integrations/" + integrationId + "/runs/" + run.id())).build();
+        return Response.accepted(run).location(URI.create("/api/integrations/" + integrationId + "/runs/" + run.id()))
+                .build();
     }
 
     @GET

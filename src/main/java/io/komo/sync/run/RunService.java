@@ -12,21 +12,21 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.komo.sync.api.NewestFirst;
 import io.komo.sync.api.Page;
 import io.komo.sync.api.ProblemException;
 import io.komo.sync.contact.ContactStatistics;
 import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.runtime.RunningIntegrations;
 import io.komo.sync.filter.ContactFilter;
 import io.komo.sync.filter.FilterException;
-import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.RunningIntegrations;
 
 /**
  * Starts historical syncs and reports their progress; {@link RunExecutor} does the work. A run sends Komo's contacts
@@ -97,18 +97,22 @@ public class RunService {
                 .orElseThrow(() -> ProblemException.notFound("No integration " + integrationId));
         RunRequest request = read(body);
         IntegrationDefinition.Direction direction = integration.definition().directionOrDefault();
-        String runs = request.direction() != null ? request.direction()
+        String runs = request.direction() != null
+                ? request.direction()
                 : direction.sendsToExternal() ? SyncRun.OUTBOUND : SyncRun.INBOUND;
         if (SyncRun.INBOUND.equals(runs)) {
             return pull(integration, request, scheduledFor);
         }
         if (!direction.sendsToExternal()) {
-            throw ProblemException.conflict("Integration " + integrationId + " only receives; a backfill sends Komo contacts out");
+            throw ProblemException
+                    .conflict("Integration " + integrationId + " only receives; a backfill sends Komo contacts out");
         }
         Instant from = request.from();
         if (request.type() == RunType.INCREMENTAL) {
-            from = SyncRun.<SyncRun>find("integrationId = ?1 and direction = ?2 and status = ?3 order by startedAt desc",
-                    integrationId, SyncRun.OUTBOUND, SyncRun.COMPLETED).firstResultOptional()
+            from = SyncRun
+                    .<SyncRun>find("integrationId = ?1 and direction = ?2 and status = ?3 order by startedAt desc",
+                            integrationId, SyncRun.OUTBOUND, SyncRun.COMPLETED)
+                    .firstResultOptional()
                     .map(last -> last.startedAt.minus(lookback)).orElse(null);
         }
         Instant to = request.type() == RunType.DATE_RANGE ? request.to() : null;
@@ -133,7 +137,8 @@ public class RunService {
     private RunView pull(CompiledIntegration integration, RunRequest request, Instant scheduledFor) {
         String id = integration.id();
         if (!integration.definition().directionOrDefault().receivesFromExternal()) {
-            throw ProblemException.conflict("Integration " + id + " only sends; a pull reads the platform's records into Komo");
+            throw ProblemException
+                    .conflict("Integration " + id + " only sends; a pull reads the platform's records into Komo");
         }
         if (!readable(integration)) {
             throw ProblemException.conflict("Platform " + integration.definition().platform()
@@ -143,7 +148,8 @@ public class RunService {
             throw ProblemException.invalid("type", "a pull is full, date-range or incremental: scope.filter decides "
                     + "which of the platform's records come in");
         }
-        if (SyncRun.count("integrationId = ?1 and direction = ?2 and status = ?3", id, SyncRun.INBOUND, SyncRun.RUNNING) > 0) {
+        if (SyncRun.count("integrationId = ?1 and direction = ?2 and status = ?3", id, SyncRun.INBOUND,
+                SyncRun.RUNNING) > 0) {
             throw ProblemException.conflict("A pull of integration " + id + " is still running");
         }
         Instant watermark = null;
@@ -231,7 +237,8 @@ public class RunService {
             throw ProblemException.invalid("type", "is required: full, date-range, incremental or selective");
         }
         if (request.direction() != null && !List.of(SyncRun.OUTBOUND, SyncRun.INBOUND).contains(request.direction())) {
-            throw ProblemException.invalid("direction", "must be outbound (send Komo's contacts) or inbound (pull the platform's records)");
+            throw ProblemException.invalid("direction",
+                    "must be outbound (send Komo's contacts) or inbound (pull the platform's records)");
         }
         if (request.type() == RunType.DATE_RANGE && (request.from() == null || request.to() == null)) {
             throw ProblemException.invalid(request.from() == null ? "from" : "to", "is required for a date-range run");
@@ -264,7 +271,8 @@ public class RunService {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException ? "unknown field"
+        return root instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException
+                ? "unknown field"
                 : root.getMessage() == null ? "is invalid" : root.getMessage().split("\n")[0];
     }
 

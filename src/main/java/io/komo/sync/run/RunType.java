@@ -1,11 +1,11 @@
 package io.komo.sync.run;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /** The historical syncs of the spec: all contacts, a period, what changed since the last run, or a filter. */
 public enum RunType {

@@ -15,7 +15,8 @@ public record RunView(UUID id, String integrationId, String type, String directi
         long failed, Long total, Double percent, Instant eta, Instant startedAt, Instant finishedAt, String error) {
 
     public static RunView of(SyncRun run, Instant now) {
-        Double percent = run.total == null ? null
+        Double percent = run.total == null
+                ? null
                 : run.total == 0 ? 100.0 : Math.min(100.0, Math.round(run.processed * 1000.0 / run.total) / 10.0);
         Instant eta = null;
         if (SyncRun.RUNNING.equals(run.status) && run.total != null && run.processed > 0 && run.processed < run.total) {

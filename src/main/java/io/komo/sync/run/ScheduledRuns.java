@@ -1,18 +1,18 @@
 package io.komo.sync.run;
 
-import io.komo.sync.camel.CamelNames;
-
 import java.util.Date;
 import java.util.Optional;
 
-import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.runtime.RunningIntegrations;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.apache.camel.Header;
 import org.jboss.logging.Logger;
+
+import io.komo.sync.camel.CamelNames;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.RunningIntegrations;
 
 /**
  * Starts the incremental runs a schedule fires, unless the integration is not active: one that sends Komo's changes
@@ -38,8 +38,10 @@ public class ScheduledRuns {
      * @param scheduledFireTime the fire time the cron computed (camel-quartz header), which keys the run
      */
     @ActivateRequestContext
-    public void start(@Header(CamelNames.INTEGRATION) String integrationId, @Header("scheduledFireTime") Date scheduledFireTime) {
-        Optional<CompiledIntegration> integration = integrations.find(integrationId).filter(CompiledIntegration::isActive);
+    public void start(@Header(CamelNames.INTEGRATION) String integrationId,
+            @Header("scheduledFireTime") Date scheduledFireTime) {
+        Optional<CompiledIntegration> integration = integrations.find(integrationId)
+                .filter(CompiledIntegration::isActive);
         if (integration.isEmpty()) {
             return;
         }
@@ -56,7 +58,8 @@ public class ScheduledRuns {
         }
         try {
             if (runs.startScheduled(integrationId, scheduledFireTime.toInstant(), direction) == null) {
-                LOG.debugf("Schedule of %s at %s was already started by another replica", integrationId, scheduledFireTime);
+                LOG.debugf("Schedule of %s at %s was already started by another replica", integrationId,
+                        scheduledFireTime);
             }
         } catch (RuntimeException e) {
             if (isUniqueViolation(e)) {

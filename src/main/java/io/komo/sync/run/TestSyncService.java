@@ -10,23 +10,23 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.komo.sync.api.ProblemException;
-import io.komo.sync.contact.ChangeEvent;
-import io.komo.sync.contact.Contact;
-import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.errors.DeadLetter;
-import io.komo.sync.camel.CamelNames;
-import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.runtime.RunningIntegrations;
-import io.komo.sync.outbound.OutboundPlan;
-import io.komo.sync.outbound.OutboundStages;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.camel.CamelNames;
+import io.komo.sync.contact.ChangeEvent;
+import io.komo.sync.contact.Contact;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.errors.DeadLetter;
+import io.komo.sync.outbound.OutboundPlan;
+import io.komo.sync.outbound.OutboundStages;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.RunningIntegrations;
 
 /**
  * Test sync: the first N contacts in the integration's scope, through the real pipeline. A dry run
@@ -56,7 +56,6 @@ public class TestSyncService {
     public record Result(String integrationId, boolean dryRun, int contacts, List<ContactOutcome> results,
             @JsonInclude(JsonInclude.Include.NON_NULL) InboundTestSync.Result inbound) {
     }
-
 
     @Inject
     RunningIntegrations integrations;
@@ -89,12 +88,14 @@ public class TestSyncService {
                 reading = inbound.read(integration, limit);
             } catch (ProblemException unreachable) {
                 tested.fire(new Result(integrationId, dryRun, 0, List.of(), new InboundTestSync.Result(true, 0,
-                        List.of(new InboundTestSync.RecordOutcome(null, "error", null, List.of(), unreachable.getMessage())),
+                        List.of(new InboundTestSync.RecordOutcome(null, "error", null, List.of(),
+                                unreachable.getMessage())),
                         null)));
                 throw unreachable;
             }
         }
-        Result result = direction.sendsToExternal() ? outbound(integration, limit, dryRun)
+        Result result = direction.sendsToExternal()
+                ? outbound(integration, limit, dryRun)
                 : new Result(integrationId, dryRun, 0, List.of(), null);
         if (reading != null) {
             result = new Result(integrationId, dryRun, result.contacts(), result.results(),
@@ -107,15 +108,18 @@ public class TestSyncService {
     /** The outbound half: the first N contacts in scope, planned (dry run) or sent. */
     private Result outbound(CompiledIntegration integration, int limit, boolean dryRun) {
         String integrationId = integration.id();
-        List<Contact> chosen = QuarkusTransaction.requiringNew().call(() -> batches.inScope(integration.filter(), limit));
+        List<Contact> chosen = QuarkusTransaction.requiringNew()
+                .call(() -> batches.inScope(integration.filter(), limit));
         List<ChangeEvent> events = chosen.stream().map(batches::asChange).toList();
         OutboundPlan plan;
         try {
-            plan = dryRun ? stages.plan(integrationId, 1, null, events)
+            plan = dryRun
+                    ? stages.plan(integrationId, 1, null, events)
                     : QuarkusTransaction.requiringNew().call(() -> send(integrationId, events));
         } catch (ProblemException unreachable) {
             tested.fire(new Result(integrationId, dryRun, chosen.size(), chosen.stream()
-                    .map(c -> new ContactOutcome(c.id, c.email, "error", null, List.of(), unreachable.getMessage())).toList(),
+                    .map(c -> new ContactOutcome(c.id, c.email, "error", null, List.of(), unreachable.getMessage()))
+                    .toList(),
                     null));
             throw unreachable;
         }

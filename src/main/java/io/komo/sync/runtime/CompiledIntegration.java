@@ -1,10 +1,5 @@
 package io.komo.sync.runtime;
 
-import io.komo.sync.errors.ErrorClassifier;
-
-import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.definition.IntegrationStatus;
-
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,15 +7,18 @@ import java.util.Map;
 import io.komo.sync.connector.spi.Connector;
 import io.komo.sync.connector.spi.ConnectorContext;
 import io.komo.sync.connector.spi.ConnectorDefaults;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationStatus;
 import io.komo.sync.delivery.RateLimiter;
+import io.komo.sync.errors.ErrorClassifier;
 import io.komo.sync.errors.RetryPolicy;
-import io.komo.sync.merge.ConflictPolicy;
-import io.komo.sync.merge.ConflictRule;
 import io.komo.sync.filter.ContactFilter;
 import io.komo.sync.filter.FilterException;
 import io.komo.sync.mapping.FieldMapper;
 import io.komo.sync.mapping.FieldMapping;
 import io.komo.sync.mapping.MappingDefinitionException;
+import io.komo.sync.merge.ConflictPolicy;
+import io.komo.sync.merge.ConflictRule;
 
 /**
  * An integration ready to run: its definition with everything built from it once (mapper, filter,
@@ -49,18 +47,22 @@ public record CompiledIntegration(IntegrationDefinition definition, IntegrationS
                 .map(FieldMapping::komo).findFirst().orElse(null);
     }
 
-    public static CompiledIntegration compile(IntegrationDefinition definition, IntegrationStatus status, Connector connector,
+    public static CompiledIntegration compile(IntegrationDefinition definition, IntegrationStatus status,
+            Connector connector,
             ConnectorContext context, String phoneRegion, Clock clock) {
         try {
             FieldMapper mapper = FieldMapper.build(definition.mappingOrEmpty(), phoneRegion, clock);
             String expression = definition.scope() == null ? null : definition.scope().filter();
-            ContactFilter filter = expression == null || expression.isBlank() ? null : ContactFilter.compile(expression, clock);
+            ContactFilter filter = expression == null || expression.isBlank()
+                    ? null
+                    : ContactFilter.compile(expression, clock);
             ConnectorDefaults defaults = connector.defaults();
             IntegrationDefinition.RateLimit limit = definition.rateLimit();
             RateLimiter limiter = RateLimiter.of(
                     limit != null && limit.requests() != null ? limit.requests() : defaults.requestsPerWindow(),
                     limit != null && limit.perSeconds() != null ? limit.perSeconds() : defaults.windowSeconds(),
-                    limit != null && limit.daily() != null ? limit.daily()
+                    limit != null && limit.daily() != null
+                            ? limit.daily()
                             : defaults.dailyQuota() != null ? defaults.dailyQuota() : Long.MAX_VALUE,
                     clock);
             IntegrationDefinition.Retry retry = definition.retry();
@@ -72,16 +74,19 @@ public record CompiledIntegration(IntegrationDefinition definition, IntegrationS
             int batchSize = definition.batchSize() != null ? definition.batchSize() : defaults.batchSize();
             return new CompiledIntegration(definition, status, connector, context, mapper, filter,
                     conflictPolicy(definition), retryPolicy,
-                    new ErrorClassifier(connector.throttleSignals(), ErrorClassifier.DEFAULT_THROTTLE_WAIT, clock), limiter,
+                    new ErrorClassifier(connector.throttleSignals(), ErrorClassifier.DEFAULT_THROTTLE_WAIT, clock),
+                    limiter,
                     batchSize);
         } catch (MappingDefinitionException | FilterException e) {
-            throw new IllegalStateException("Integration " + definition.id() + " was stored with an invalid definition", e);
+            throw new IllegalStateException("Integration " + definition.id() + " was stored with an invalid definition",
+                    e);
         }
     }
 
     private static ConflictPolicy conflictPolicy(IntegrationDefinition definition) {
         IntegrationDefinition.Conflicts conflicts = definition.conflicts();
-        ConflictRule defaultRule = conflicts != null && conflicts.defaultRule() != null ? conflicts.defaultRule()
+        ConflictRule defaultRule = conflicts != null && conflicts.defaultRule() != null
+                ? conflicts.defaultRule()
                 : ConflictRule.TWO_WAY;
         Map<String, ConflictRule> byExternalField = new HashMap<>();
         for (FieldMapping mapping : definition.mappingOrEmpty()) {

@@ -1,14 +1,14 @@
 package io.komo.sync.runtime;
 
-import io.komo.sync.definition.IntegrationDefinition;
-
 import java.util.Map;
 
-import io.komo.sync.connector.spi.ConnectorContext;
-import io.komo.sync.security.CredentialStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
+
+import io.komo.sync.connector.spi.ConnectorContext;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.security.CredentialStore;
 
 /**
  * Builds the context a connector works in: what it needs of the definition, and the decrypted secrets of the
@@ -35,8 +35,10 @@ public class ConnectorContexts {
         IntegrationDefinition.Auth auth = definition.auth();
         IntegrationDefinition.Endpoint endpoint = definition.endpoint();
         return new ConnectorContext(definition.id(),
-                endpoint == null ? null : new ConnectorContext.Endpoint(endpoint.baseUrl(), endpoint.path(),
-                        endpoint.method(), endpoint.headers(), endpoint.template()),
+                endpoint == null
+                        ? null
+                        : new ConnectorContext.Endpoint(endpoint.baseUrl(), endpoint.path(),
+                                endpoint.method(), endpoint.headers(), endpoint.template()),
                 auth == null ? null : auth.type(), definition.batchSize(), definition.options(), credential,
                 webhookSecret);
     }

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-
 /**
  * Contact records as the merge sees them: one flat key per field ({@code properties.vip}) rather than
  * the API's nested {@code properties} object, so that every field, standard or custom, is compared alone.
@@ -68,7 +67,8 @@ public final class KomoRecords {
         return times;
     }
 
-    private static final int[] FRACTION_SCALE = {100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
+    private static final int[] FRACTION_SCALE = {100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10,
+            1};
 
     /**
      * {@link Instant#parse} for the form Komo writes ({@code 2026-11-28T08:07:42.722188Z}, as

@@ -3,6 +3,7 @@ package io.komo.sync.schedule;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
+import javax.sql.DataSource;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -11,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
-import javax.sql.DataSource;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.quarkus.core.events.ComponentAddEvent;
 import org.jboss.logging.Logger;
@@ -57,7 +57,8 @@ public class ClusteredScheduler {
     }
 
     /** After {@code IntegrationRouteLifecycle} applied the stored integrations: their triggers are current. */
-    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 200) StartupEvent start) throws SchedulerException {
+    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 200) StartupEvent start)
+            throws SchedulerException {
         scheduler().start();
     }
 
@@ -112,7 +113,8 @@ public class ClusteredScheduler {
         // is WAITING again, and fire the same fire time a second time (quartz-scheduler/quartz#107; seen in
         // ClusteredSchedulerTest). Under the TRIGGER_ACCESS row lock, replicas take turns choosing triggers.
         p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
-        p.setProperty("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(config.clusterCheckinInterval().toMillis()));
+        p.setProperty("org.quartz.jobStore.clusterCheckinInterval",
+                String.valueOf(config.clusterCheckinInterval().toMillis()));
         p.setProperty("org.quartz.jobStore.misfireThreshold", String.valueOf(config.misfireThreshold().toMillis()));
         return p;
     }

@@ -2,13 +2,12 @@ package io.komo.sync.security;
 
 import java.time.Instant;
 
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.ext.Provider;
-
-import io.vertx.core.http.HttpServerRequest;
 
 /** Writes who called which management path, when, and how it ended; refused calls included. */
 @Provider

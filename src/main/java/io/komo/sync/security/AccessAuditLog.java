@@ -11,11 +11,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
 import javax.sql.DataSource;
 
-import io.komo.sync.api.Page;
-import io.komo.sync.api.StorableText;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +20,9 @@ import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
+
+import io.komo.sync.api.Page;
+import io.komo.sync.api.StorableText;
 
 /**
  * The access audit trail of the management API. Entries are written on one background thread so an
@@ -73,8 +73,9 @@ public class AccessAuditLog {
 
     /** Writes one entry now; a failure is logged and counted, never thrown. */
     void write(Entry e) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO access_audit (at, principal, role, method, path, status, remote) VALUES (?,?,?,?,?,?,?)")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO access_audit (at, principal, role, method, path, status, remote) VALUES (?,?,?,?,?,?,?)")) {
             insert.setTimestamp(1, Timestamp.from(e.at()));
             insert.setString(2, e.principal());
             insert.setString(3, e.role());
@@ -96,8 +97,10 @@ public class AccessAuditLog {
 
     /** The entry with each text escaped (StorableText.escape) and cut to its column of access_audit. */
     static Entry storable(Entry e) {
-        return new Entry(e.at() == null ? Instant.now() : e.at(), fit(e.principal() == null ? "anonymous" : e.principal(), 128),
-                fit(e.role(), 16), fit(e.method() == null ? "?" : e.method(), 10), fit(e.path() == null ? "" : e.path(), 2048),
+        return new Entry(e.at() == null ? Instant.now() : e.at(),
+                fit(e.principal() == null ? "anonymous" : e.principal(), 128),
+                fit(e.role(), 16), fit(e.method() == null ? "?" : e.method(), 10),
+                fit(e.path() == null ? "" : e.path(), 2048),
                 e.status(), fit(e.remote(), 64));
     }
 
@@ -115,9 +118,10 @@ public class AccessAuditLog {
 
     /** Newest first, {@code limit} at a time; the cursor is the id of the last entry of the previous page. */
     public Page<Entry> read(int limit, Long before) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT id, at, principal, role, method, path, status, remote FROM access_audit "
-                        + "WHERE id < ? ORDER BY id DESC LIMIT ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT id, at, principal, role, method, path, status, remote FROM access_audit "
+                                + "WHERE id < ? ORDER BY id DESC LIMIT ?")) {
             read.setLong(1, before == null ? Long.MAX_VALUE : before);
             read.setInt(2, limit + 1);
             List<Entry> entries = new ArrayList<>();
@@ -130,7 +134,8 @@ public class AccessAuditLog {
                 }
             }
             boolean more = entries.size() > limit;
-            return more ? new Page<>(entries.subList(0, limit), Long.toString(ids.get(limit - 1)))
+            return more
+                    ? new Page<>(entries.subList(0, limit), Long.toString(ids.get(limit - 1)))
                     : new Page<>(entries, null);
         }
     }

@@ -93,7 +93,8 @@ final class CredentialKey {
         try {
             boolean posix = keyFile.getFileSystem().supportedFileAttributeViews().contains("posix");
             if (posix) {
-                Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(keyFile,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } else {
                 Files.createFile(keyFile);
             }
@@ -112,7 +113,8 @@ final class CredentialKey {
             throw new IllegalStateException(source + " is not base64 (expected base64 of " + KEY_BYTES + " bytes)");
         }
         if (key.length != KEY_BYTES) {
-            throw new IllegalStateException(source + " decodes to " + key.length + " bytes; AES-256 needs " + KEY_BYTES);
+            throw new IllegalStateException(
+                    source + " decodes to " + key.length + " bytes; AES-256 needs " + KEY_BYTES);
         }
         return key;
     }

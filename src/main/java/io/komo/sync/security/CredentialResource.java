@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
-import io.komo.sync.api.Problem;
-import io.komo.sync.api.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -19,6 +16,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import io.komo.sync.api.Problem;
+import io.komo.sync.api.ProblemException;
 
 /**
  * Stored credentials (API.md § Integrations): admins write and delete them; viewers read them masked.

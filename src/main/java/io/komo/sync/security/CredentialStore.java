@@ -11,14 +11,12 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-
 import javax.crypto.AEADBadTagException;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -70,11 +68,12 @@ public class CredentialStore {
     /** Stores or replaces credential {@code id}; the creation time of a replaced one is kept. */
     public Stored put(String id, String type, Map<String, String> secrets) {
         byte[] sealed = cipher.encrypt(id, toJson(secrets));
-        try (Connection c = dataSource.getConnection(); PreparedStatement upsert = c.prepareStatement(
-                "INSERT INTO credential (id, type, ciphertext, key_id, created_at, updated_at) VALUES (?,?,?,?,now(),now()) "
-                        + "ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, ciphertext = EXCLUDED.ciphertext, "
-                        + "key_id = EXCLUDED.key_id, updated_at = now() "
-                        + "RETURNING created_at, updated_at, (xmax = 0) AS inserted")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement upsert = c.prepareStatement(
+                        "INSERT INTO credential (id, type, ciphertext, key_id, created_at, updated_at) VALUES (?,?,?,?,now(),now()) "
+                                + "ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, ciphertext = EXCLUDED.ciphertext, "
+                                + "key_id = EXCLUDED.key_id, updated_at = now() "
+                                + "RETURNING created_at, updated_at, (xmax = 0) AS inserted")) {
             upsert.setString(1, id);
             upsert.setString(2, type);
             upsert.setBytes(3, sealed);
@@ -139,8 +138,9 @@ public class CredentialStore {
             return new String(cipher.decrypt(owner, Base64.getDecoder().decode(sealed.substring(colon + 1))),
                     StandardCharsets.UTF_8);
         } catch (AEADBadTagException | IllegalArgumentException tampered) {
-            throw new UnreadableCredentialException("the secret of '" + owner + "' does not decrypt with the configured key "
-                    + cipher.keyId() + ": its stored data was altered");
+            throw new UnreadableCredentialException(
+                    "the secret of '" + owner + "' does not decrypt with the configured key "
+                            + cipher.keyId() + ": its stored data was altered");
         }
     }
 
@@ -148,8 +148,9 @@ public class CredentialStore {
     }
 
     private Optional<Row> read(String id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
-                "SELECT type, ciphertext, key_id, created_at, updated_at FROM credential WHERE id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement(
+                        "SELECT type, ciphertext, key_id, created_at, updated_at FROM credential WHERE id = ?")) {
             select.setString(1, id);
             try (ResultSet rs = select.executeQuery()) {
                 if (!rs.next()) {

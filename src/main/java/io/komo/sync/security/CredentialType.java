@@ -19,12 +19,10 @@ import io.komo.sync.api.ProblemException;
  * credential's secrets are a flat map of strings; for {@code headers} it is the header names and values.
  */
 public enum CredentialType {
-    BEARER("bearer", List.of("token"), List.of(), Set.of()),
-    BASIC("basic", List.of("username", "password"), List.of(), Set.of()),
-    API_KEY("api-key", List.of("key"), List.of("header"), Set.of("header")),
-    OAUTH2("oauth2", List.of("clientId", "clientSecret"), List.of("refreshToken", "accessToken", "tokenUrl"),
-            Set.of("tokenUrl")),
-    HEADERS("headers", List.of(), List.of(), Set.of()),
+    BEARER("bearer", List.of("token"), List.of(), Set.of()), BASIC("basic", List.of("username", "password"), List.of(),
+            Set.of()), API_KEY("api-key", List.of("key"), List.of("header"), Set.of("header")), OAUTH2("oauth2",
+                    List.of("clientId", "clientSecret"), List.of("refreshToken", "accessToken", "tokenUrl"),
+                    Set.of("tokenUrl")), HEADERS("headers", List.of(), List.of(), Set.of()),
     /** A Standard Webhooks signing secret ({@code whsec_<base64>}) for inbound verification and outbound signing. */
     WEBHOOK_SECRET("webhook-secret", List.of("secret"), List.of(), Set.of());
 
@@ -118,7 +116,8 @@ public enum CredentialType {
         Map<String, String> secrets = new LinkedHashMap<>();
         JsonNode headers = body.get("headers");
         if (headers == null || !headers.isObject() || headers.isEmpty()) {
-            errors.add(new FieldError("headers", "is required for a headers credential: an object of header names to strings"));
+            errors.add(new FieldError("headers",
+                    "is required for a headers credential: an object of header names to strings"));
             return secrets;
         }
         headers.fields().forEachRemaining(header -> {
@@ -151,7 +150,8 @@ public enum CredentialType {
     }
 
     static String mask(String value) {
-        return value == null || value.length() < SHORTEST_PARTLY_SHOWN ? MASK
+        return value == null || value.length() < SHORTEST_PARTLY_SHOWN
+                ? MASK
                 : MASK + value.substring(value.length() - 4);
     }
 }

@@ -11,10 +11,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.komo.sync.api.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.komo.sync.api.ProblemException;
 
 /**
  * The SSRF guard (API.md § Outbound addresses): integration endpoints and webhook subscriptions may

@@ -10,7 +10,7 @@ import java.lang.annotation.Target;
  * or its class) needs {@link Role#ADMIN}, so forgetting it fails closed.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ ElementType.TYPE, ElementType.METHOD })
+@Target({ElementType.TYPE, ElementType.METHOD})
 public @interface RequiresRole {
     Role value();
 }

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -129,7 +128,8 @@ public final class StandardWebhooks {
         if (skew > TOLERANCE.toSeconds()) {
             return WebhookVerdict.rejected("timestamp too far in the future");
         }
-        byte[] expected = signature(id, timestamp.strip(), body == null ? "" : body).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = signature(id, timestamp.strip(), body == null ? "" : body)
+                .getBytes(StandardCharsets.US_ASCII);
         boolean matched = false;
         for (String candidate : signatures.strip().split("\\s+")) {
             // No early exit: every candidate is compared, so timing says nothing about which one matched.

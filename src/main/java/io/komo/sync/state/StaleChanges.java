@@ -29,7 +29,8 @@ public final class StaleChanges {
      * time ({@code changedAt}: per field; a field without a time is never stale). A field that equals the base is a
      * plain echo, which the merge drops anyway.
      */
-    public static Set<String> staleFields(Map<String, Object> reported, Map<String, Instant> changedAt, Map<String, Object> base,
+    public static Set<String> staleFields(Map<String, Object> reported, Map<String, Instant> changedAt,
+            Map<String, Object> base,
             Function<String, Instant> lastSentAt) {
         Set<String> stale = new TreeSet<>();
         reported.forEach((field, value) -> {

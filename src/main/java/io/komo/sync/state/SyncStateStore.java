@@ -1,6 +1,5 @@
 package io.komo.sync.state;
 
-
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
@@ -19,19 +18,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.komo.sync.storage.ArrayColumns;
-import io.komo.sync.storage.CopyRows;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
+
+import io.komo.sync.storage.ArrayColumns;
+import io.komo.sync.storage.CopyRows;
 
 /** {@code sync_state}: read and written for a whole batch at once. */
 @ApplicationScoped
@@ -83,9 +81,10 @@ public class SyncStateStore {
     }
 
     public Optional<SyncState> findByExternalId(String integrationId, String externalId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT contact_id, external_id, base_values::text, last_synced_at, sent_at::text FROM sync_state "
-                        + "WHERE integration_id = ? AND external_id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT contact_id, external_id, base_values::text, last_synced_at, sent_at::text FROM sync_state "
+                                + "WHERE integration_id = ? AND external_id = ?")) {
             read.setString(1, integrationId);
             read.setString(2, externalId);
             try (ResultSet rs = read.executeQuery()) {
@@ -123,11 +122,14 @@ public class SyncStateStore {
         }
         Map<StateKey, SyncState> latest = new LinkedHashMap<>();
         states.forEach(state -> latest.put(new StateKey(state.integrationId(), state.contactId()), state));
-        List<SyncState> firsts = latest.values().stream().filter(state -> unstored.contains(state.contactId())).toList();
+        List<SyncState> firsts = latest.values().stream().filter(state -> unstored.contains(state.contactId()))
+                .toList();
         try (Connection c = dataSource.getConnection()) {
             boolean appended = !firsts.isEmpty() && !c.getAutoCommit() && append(c, firsts);
-            upsert(c, appended ? latest.values().stream().filter(state -> !unstored.contains(state.contactId())).toList()
-                    : List.copyOf(latest.values()));
+            upsert(c,
+                    appended
+                            ? latest.values().stream().filter(state -> !unstored.contains(state.contactId())).toList()
+                            : List.copyOf(latest.values()));
         } catch (SQLException e) {
             throw new IllegalStateException("Could not write the sync state", e);
         }
@@ -160,7 +162,8 @@ public class SyncStateStore {
      */
     private boolean append(Connection c, List<SyncState> firsts) throws SQLException {
         Set<String> stored = new HashSet<>();
-        try (PreparedStatement lock = c.prepareStatement("SELECT id FROM integration WHERE id = ANY(?::varchar[]) FOR KEY SHARE")) {
+        try (PreparedStatement lock = c
+                .prepareStatement("SELECT id FROM integration WHERE id = ANY(?::varchar[]) FOR KEY SHARE")) {
             lock.setArray(1, c.createArrayOf("varchar", integrationIds(firsts)));
             try (ResultSet rs = lock.executeQuery()) {
                 while (rs.next()) {
@@ -231,8 +234,9 @@ public class SyncStateStore {
 
     /** Forgets what an integration agreed about a contact, so the next outbound merge treats it as new. */
     public void forget(String integrationId, UUID contactId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement delete = c.prepareStatement(
-                "DELETE FROM sync_state WHERE integration_id = ? AND contact_id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement delete = c.prepareStatement(
+                        "DELETE FROM sync_state WHERE integration_id = ? AND contact_id = ?")) {
             delete.setString(1, integrationId);
             delete.setObject(2, contactId);
             delete.executeUpdate();

@@ -6,11 +6,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.komo.sync.api.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+
+import io.komo.sync.api.ProblemException;
 
 /**
  * How many of the pool's connections background work may hold while it waits on a platform. A change-feed
@@ -89,7 +90,8 @@ public class BackgroundConnections {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        throw ProblemException.unavailable("Every connection that may wait on a platform is waiting on one; try again shortly",
+        throw ProblemException.unavailable(
+                "Every connection that may wait on a platform is waiting on one; try again shortly",
                 REQUEST_WAIT);
     }
 

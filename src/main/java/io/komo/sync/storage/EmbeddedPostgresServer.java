@@ -46,7 +46,8 @@ final class EmbeddedPostgresServer {
                 boolean stopAfterTheApplication = LaunchMode.current() == LaunchMode.NORMAL;
                 EmbeddedPostgres postgres = start(Path.of(dataDir).toAbsolutePath(), fsync, !stopAfterTheApplication);
                 if (stopAfterTheApplication) {
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAfterTheApplication(postgres), "embedded-postgres-stop"));
+                    Runtime.getRuntime().addShutdownHook(
+                            new Thread(() -> stopAfterTheApplication(postgres), "embedded-postgres-stop"));
                 }
                 running = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
                 System.setProperty(RUNNING_URL, running);
@@ -76,7 +77,8 @@ final class EmbeddedPostgresServer {
                     .setServerConfig("fsync", fsync ? "on" : "off")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
-            LOG.infof("Embedded PostgreSQL started on 127.0.0.1:%d with data in %s (set QUARKUS_DATASOURCE_JDBC_URL to use an external server)",
+            LOG.infof(
+                    "Embedded PostgreSQL started on 127.0.0.1:%d with data in %s (set QUARKUS_DATASOURCE_JDBC_URL to use an external server)",
                     postgres.getPort(), dataDir);
             return postgres;
         } catch (IOException e) {

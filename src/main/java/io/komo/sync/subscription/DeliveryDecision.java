@@ -10,7 +10,8 @@ import io.komo.sync.errors.RetryPolicy;
  * the backoff, when the failure is worth repeating (5xx, 408, 429, a timeout or refused connection) and
  * attempts remain; otherwise {@code failed} (any other 4xx, or the last attempt).
  */
-public record DeliveryDecision(String status, int attempts, String lastError, Instant nextAttemptAt, Instant finishedAt) {
+public record DeliveryDecision(String status, int attempts, String lastError, Instant nextAttemptAt,
+        Instant finishedAt) {
 
     public static final String PENDING = "pending";
     public static final String DELIVERED = "delivered";

@@ -1,6 +1,5 @@
 package io.komo.sync.subscription;
 
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,13 +11,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-
 import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.komo.sync.api.NewestFirst;
 import io.komo.sync.api.Page;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * The outbound rows of {@code webhook_delivery}: one per event and subscription, written {@code pending}
@@ -50,10 +49,11 @@ public class WebhookDeliveryStore {
         if (deliveries.isEmpty()) {
             return;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO webhook_delivery (id, direction, subscription_id, event_type, payload, status, attempts, "
-                        + "received_at, next_attempt_at) VALUES (?, 'outbound', ?, ?, ?, 'pending', 0, ?, ?) "
-                        + "ON CONFLICT (id) DO NOTHING")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO webhook_delivery (id, direction, subscription_id, event_type, payload, status, attempts, "
+                                + "received_at, next_attempt_at) VALUES (?, 'outbound', ?, ?, ?, 'pending', 0, ?, ?) "
+                                + "ON CONFLICT (id) DO NOTHING")) {
             for (Pending delivery : deliveries) {
                 Timestamp at = Timestamp.from(delivery.at());
                 insert.setObject(1, delivery.id());
@@ -75,18 +75,21 @@ public class WebhookDeliveryStore {
      * other sender takes it meanwhile, and if this one dies before settling it, it is due again when the lease ends.
      */
     public Optional<Due> claimNext(Instant now, Instant leaseUntil, Set<UUID> busy) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement claim = c.prepareStatement(
-                "UPDATE webhook_delivery SET next_attempt_at = ? WHERE id = (SELECT id FROM webhook_delivery "
-                        + "WHERE direction = 'outbound' AND status = 'pending' AND next_attempt_at <= ? "
-                        + "AND subscription_id <> ALL (?) "
-                        + "ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
-                        + "RETURNING id, subscription_id, payload, attempts")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement claim = c.prepareStatement(
+                        "UPDATE webhook_delivery SET next_attempt_at = ? WHERE id = (SELECT id FROM webhook_delivery "
+                                + "WHERE direction = 'outbound' AND status = 'pending' AND next_attempt_at <= ? "
+                                + "AND subscription_id <> ALL (?) "
+                                + "ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                                + "RETURNING id, subscription_id, payload, attempts")) {
             claim.setTimestamp(1, Timestamp.from(leaseUntil));
             claim.setTimestamp(2, Timestamp.from(now));
             claim.setArray(3, c.createArrayOf("uuid", busy.toArray()));
             try (ResultSet rs = claim.executeQuery()) {
-                return rs.next() ? Optional.of(new Due(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        rs.getString(3), rs.getInt(4))) : Optional.empty();
+                return rs.next()
+                        ? Optional.of(new Due(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                                rs.getString(3), rs.getInt(4)))
+                        : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not claim a webhook delivery", e);
@@ -94,9 +97,10 @@ public class WebhookDeliveryStore {
     }
 
     public void settle(UUID id, DeliveryDecision decision) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
-                "UPDATE webhook_delivery SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, "
-                        + "processed_at = ? WHERE id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement update = c.prepareStatement(
+                        "UPDATE webhook_delivery SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, "
+                                + "processed_at = ? WHERE id = ?")) {
             update.setString(1, decision.status());
             update.setInt(2, decision.attempts());
             update.setString(3, decision.lastError());
@@ -134,13 +138,15 @@ public class WebhookDeliveryStore {
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
                     UUID id = rs.getObject(1, UUID.class);
-                    views.add(new View(id, messageId(id), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
+                    views.add(new View(id, messageId(id), rs.getString(2), rs.getString(3), rs.getInt(4),
+                            rs.getString(5),
                             instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8))));
                 }
             }
             return NewestFirst.page(views, limit, view -> new NewestFirst(view.createdAt(), view.id()));
         } catch (SQLException e) {
-            throw new IllegalStateException("Could not list the deliveries of webhook subscription " + subscriptionId, e);
+            throw new IllegalStateException("Could not list the deliveries of webhook subscription " + subscriptionId,
+                    e);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.komo.sync.subscription;
 
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,14 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.komo.sync.connector.spi.CallOutcome;
-import io.komo.sync.connector.spi.PreparedCall;
-import io.komo.sync.errors.Classification;
-import io.komo.sync.delivery.ConnectorCalls;
-import io.komo.sync.errors.ErrorClassifier;
-import io.komo.sync.errors.RetryPolicy;
-import io.komo.sync.security.CredentialStore;
-import io.komo.sync.security.StandardWebhooks;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +18,15 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+
+import io.komo.sync.connector.spi.CallOutcome;
+import io.komo.sync.connector.spi.PreparedCall;
+import io.komo.sync.delivery.ConnectorCalls;
+import io.komo.sync.errors.Classification;
+import io.komo.sync.errors.ErrorClassifier;
+import io.komo.sync.errors.RetryPolicy;
+import io.komo.sync.security.CredentialStore;
+import io.komo.sync.security.StandardWebhooks;
 
 /**
  * Sends due deliveries, one at a time per sender route: claim (a short transaction that leases the row), call the

@@ -1,6 +1,5 @@
 package io.komo.sync.subscription;
 
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,10 +10,6 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.komo.sync.contact.ChangeEvent;
-import io.komo.sync.feed.ChangeFeed;
-import io.komo.sync.feed.EmbeddedChangeFeed;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +19,10 @@ import jakarta.inject.Named;
 import jakarta.interceptor.Interceptor;
 import jakarta.transaction.Transactional;
 import org.apache.camel.Body;
+
+import io.komo.sync.contact.ChangeEvent;
+import io.komo.sync.feed.ChangeFeed;
+import io.komo.sync.feed.EmbeddedChangeFeed;
 
 /**
  * Turns events into pending deliveries, one per subscription that wants the event, in the transaction
@@ -68,7 +67,8 @@ public class WebhookEvents {
     @Transactional
     public void raise(String type, Object data) {
         try {
-            enqueue(List.of(new OutboundEvent(UUID.randomUUID(), type, Instant.now(), mapper.writeValueAsString(data))));
+            enqueue(List
+                    .of(new OutboundEvent(UUID.randomUUID(), type, Instant.now(), mapper.writeValueAsString(data))));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("The data of a " + type + " event cannot be written as JSON", e);
         }
@@ -95,10 +95,12 @@ public class WebhookEvents {
         for (OutboundEvent event : events) {
             String body = null;
             for (WebhookSubscriptionStore.Subscriber subscriber : subscribers) {
-                if (subscriber.events().contains(event.type()) && !event.occurredAt().isBefore(subscriber.createdAt())) {
+                if (subscriber.events().contains(event.type())
+                        && !event.occurredAt().isBefore(subscriber.createdAt())) {
                     body = body == null ? event.body(mapper) : body;
-                    pending.add(new WebhookDeliveryStore.Pending(deliveryId(subscriber.id(), event.id()), subscriber.id(),
-                            event.type(), body, now));
+                    pending.add(
+                            new WebhookDeliveryStore.Pending(deliveryId(subscriber.id(), event.id()), subscriber.id(),
+                                    event.type(), body, now));
                 }
             }
         }

@@ -1,6 +1,5 @@
 package io.komo.sync.subscription;
 
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,7 +38,8 @@ public record WebhookSubscriptionRequest(String url, List<String> events) {
         Set<String> events = new LinkedHashSet<>();
         JsonNode list = body.get("events");
         if (list == null || list.isNull()) {
-            errors.add(new FieldError("events", "is required: one or more of " + String.join(", ", WebhookEventTypes.ALL)));
+            errors.add(new FieldError("events",
+                    "is required: one or more of " + String.join(", ", WebhookEventTypes.ALL)));
         } else if (!list.isArray() || list.isEmpty()) {
             errors.add(new FieldError("events", "must be a non-empty array of event types"));
         } else {

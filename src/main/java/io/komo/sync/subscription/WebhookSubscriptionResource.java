@@ -1,17 +1,8 @@
 package io.komo.sync.subscription;
 
-
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
-import io.komo.sync.api.NewestFirst;
-import io.komo.sync.api.Page;
-import io.komo.sync.api.Paging;
-import io.komo.sync.api.ProblemException;
-import io.komo.sync.security.OutboundAddressGuard;
-import io.komo.sync.security.RequiresRole;
-import io.komo.sync.security.Role;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -26,6 +17,14 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+
+import io.komo.sync.api.NewestFirst;
+import io.komo.sync.api.Page;
+import io.komo.sync.api.Paging;
+import io.komo.sync.api.ProblemException;
+import io.komo.sync.security.OutboundAddressGuard;
+import io.komo.sync.security.RequiresRole;
+import io.komo.sync.security.Role;
 
 /**
  * Outbound event subscriptions (API.md § Webhooks): admins create and delete them; viewers read them,
@@ -54,12 +53,14 @@ public class WebhookSubscriptionResource {
     public Response create(JsonNode body, @Context UriInfo uri) {
         WebhookSubscriptionRequest request = WebhookSubscriptionRequest.read(body, addressGuard);
         WebhookSubscriptionStore.View created = subscriptions.create(request.url(), request.events());
-        return Response.created(uri.getAbsolutePathBuilder().path(created.id().toString()).build()).entity(created).build();
+        return Response.created(uri.getAbsolutePathBuilder().path(created.id().toString()).build()).entity(created)
+                .build();
     }
 
     @GET
     @RequiresRole(Role.VIEWER)
-    public Page<WebhookSubscriptionStore.View> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+    public Page<WebhookSubscriptionStore.View> list(@QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
         return subscriptions.list(Paging.limit(limit), NewestFirst.parse(cursor));
     }
 

@@ -1,6 +1,5 @@
 package io.komo.sync.subscription;
 
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.camel.builder.RouteBuilder;

@@ -15,15 +15,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-
 import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.komo.sync.api.NewestFirst;
 import io.komo.sync.api.Page;
 import io.komo.sync.security.CredentialStore;
 import io.komo.sync.security.StandardWebhooks;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * {@code webhook_subscription}: where events go and the secret they are signed with. The secret is
@@ -55,8 +55,9 @@ public class WebhookSubscriptionStore {
         String secret = StandardWebhooks.newSecret();
         // Microseconds: what PostgreSQL keeps, so the answer shows the stored time.
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO webhook_subscription (id, url, events, secret, active, created_at) VALUES (?,?,?,?,true,?)")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO webhook_subscription (id, url, events, secret, active, created_at) VALUES (?,?,?,?,true,?)")) {
             insert.setObject(1, id);
             insert.setString(2, url);
             insert.setArray(3, c.createArrayOf("text", events.toArray()));
@@ -82,8 +83,9 @@ public class WebhookSubscriptionStore {
     }
 
     public Optional<View> find(UUID id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT id, url, events, created_at FROM webhook_subscription WHERE id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT id, url, events, created_at FROM webhook_subscription WHERE id = ?")) {
             read.setObject(1, id);
             return views(read).stream().findFirst();
         } catch (SQLException e) {
@@ -108,8 +110,9 @@ public class WebhookSubscriptionStore {
 
     /** The active subscriptions that want at least one of {@code types}. */
     public List<Subscriber> subscribersOf(Collection<String> types) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT id, events, created_at FROM webhook_subscription WHERE active AND events && ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT id, events, created_at FROM webhook_subscription WHERE active AND events && ?")) {
             read.setArray(1, c.createArrayOf("text", types.toArray()));
             List<Subscriber> subscribers = new ArrayList<>();
             try (ResultSet rs = read.executeQuery()) {
@@ -126,11 +129,13 @@ public class WebhookSubscriptionStore {
 
     /** @throws CredentialStore.UnreadableCredentialException when the secret was sealed under another key */
     public Optional<Target> target(UUID id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT url, secret FROM webhook_subscription WHERE id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT url, secret FROM webhook_subscription WHERE id = ?")) {
             read.setObject(1, id);
             try (ResultSet rs = read.executeQuery()) {
-                return rs.next() ? Optional.of(new Target(rs.getString(1), credentials.open(owner(id), rs.getString(2))))
+                return rs.next()
+                        ? Optional.of(new Target(rs.getString(1), credentials.open(owner(id), rs.getString(2))))
                         : Optional.empty();
             }
         } catch (SQLException e) {

@@ -33,7 +33,8 @@ class BadInputTest {
 
     private static String existingId() {
         if (existing == null) {
-            existing = createContact("{\"email\": \"%s\", \"firstName\": \"Keep\"}".formatted(uniqueEmail("bad-input")));
+            existing = createContact(
+                    "{\"email\": \"%s\", \"firstName\": \"Keep\"}".formatted(uniqueEmail("bad-input")));
         }
         return existing;
     }
@@ -105,10 +106,11 @@ class BadInputTest {
     @Test
     void unknownIdsAre404Problems() {
         String missing = UUID.randomUUID().toString();
-        for (String id : new String[] { missing, "not-a-uuid" }) {
+        for (String id : new String[]{missing, "not-a-uuid"}) {
             problem(viewer().get("/api/contacts/" + id).then(), 404);
             problem(operator().body("{\"firstName\": \"x\"}").patch("/api/contacts/" + id).then(), 404);
-            problem(operator().body("{\"email\": \"%s\"}".formatted(uniqueEmail("x"))).put("/api/contacts/" + id).then(), 404);
+            problem(operator().body("{\"email\": \"%s\"}".formatted(uniqueEmail("x"))).put("/api/contacts/" + id)
+                    .then(), 404);
             problem(operator().delete("/api/contacts/" + id).then(), 404);
         }
         problem(operator().body("{\"type\": \"tier.changed\", \"contactId\": \"%s\", \"data\": {\"tier\": \"GOLD\"}}"
@@ -118,7 +120,8 @@ class BadInputTest {
 
     @Test
     void badQueryParametersAre400Problems() {
-        problem(viewer().queryParam("limit", "lots").get("/api/contacts").then(), 400).body("errors[0].field", equalTo("limit"));
+        problem(viewer().queryParam("limit", "lots").get("/api/contacts").then(), 400).body("errors[0].field",
+                equalTo("limit"));
         problem(viewer().queryParam("limit", "0").get("/api/contacts").then(), 400);
         problem(viewer().queryParam("updatedSince", "last week").get("/api/contacts").then(), 400)
                 .body("errors[0].field", equalTo("updatedSince"));

@@ -28,18 +28,19 @@ class InvalidTextTest {
 
     /** Every operation on one integration, each with the method and body it takes. */
     private static final List<String[]> INTEGRATION_OPERATIONS = List.of(
-            new String[] { "GET", "" }, new String[] { "PUT", "", "{}" }, new String[] { "DELETE", "" },
-            new String[] { "POST", "/activate" }, new String[] { "POST", "/pause" }, new String[] { "POST", "/resume" },
-            new String[] { "GET", "/fields" }, new String[] { "GET", "/status" }, new String[] { "POST", "/connection-test" },
-            new String[] { "GET", "/runs" }, new String[] { "POST", "/runs", "{\"type\": \"full\"}" },
-            new String[] { "GET", "/runs/" + UUID.randomUUID() }, new String[] { "POST", "/test-sync", "{\"limit\": 1}" },
-            new String[] { "POST", "/drift-check", "{}" });
+            new String[]{"GET", ""}, new String[]{"PUT", "", "{}"}, new String[]{"DELETE", ""},
+            new String[]{"POST", "/activate"}, new String[]{"POST", "/pause"}, new String[]{"POST", "/resume"},
+            new String[]{"GET", "/fields"}, new String[]{"GET", "/status"}, new String[]{"POST", "/connection-test"},
+            new String[]{"GET", "/runs"}, new String[]{"POST", "/runs", "{\"type\": \"full\"}"},
+            new String[]{"GET", "/runs/" + UUID.randomUUID()}, new String[]{"POST", "/test-sync", "{\"limit\": 1}"},
+            new String[]{"POST", "/drift-check", "{}"});
 
     @Test
     void aNulInAnIntegrationIdIsA400ProblemOnEveryEndpoint() {
         for (String[] operation : INTEGRATION_OPERATIONS) {
             String path = "/api/integrations/nul%00id" + operation[1];
-            ValidatableResponse answer = admin().urlEncodingEnabled(false).body(operation.length > 2 ? operation[2] : "{}")
+            ValidatableResponse answer = admin().urlEncodingEnabled(false)
+                    .body(operation.length > 2 ? operation[2] : "{}")
                     .request(operation[0], path).then();
             problem(answer, 400, operation[0] + " " + path).body("errors[0].field", equalTo("id"));
         }

@@ -30,7 +30,7 @@ class StorableTextTest {
         assertThat(StorableText.escape("x" + HIGH)).isEqualTo("x\\ud83d");
         assertThat(StorableText.escape("ok " + HIGH + LOW + " é")).isEqualTo("ok " + HIGH + LOW + " é");
         assertThat(StorableText.escape(null)).isNull();
-        for (String text : new String[] { NUL, HIGH, LOW + HIGH, "a" + NUL + HIGH + LOW + LOW }) {
+        for (String text : new String[]{NUL, HIGH, LOW + HIGH, "a" + NUL + HIGH + LOW + LOW}) {
             assertThat(StorableText.problem(StorableText.escape(text))).as(text).isNull();
         }
     }
@@ -54,9 +54,10 @@ class StorableTextTest {
 
     @Test
     void utf8BytesAreScannedAsTheyArrive() {
-        assertThat(scanBytes("{\"a\": \"smile \uD83D\uDE00 \u00e9 \ud7ff\"}".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(scanBytes("{\"a\": \"smile \uD83D\uDE00 \u00e9 \ud7ff\"}".getBytes(StandardCharsets.UTF_8)))
+                .isNull();
         // A surrogate written in UTF-8 (CESU style): ED A0 80 is U+D800.
-        assertThat(scanBytes(new byte[] { '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"' })).contains("surrogate");
+        assertThat(scanBytes(new byte[]{'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'})).contains("surrogate");
         assertThat(scanBytes("{\"a\": \"\\u0000\"}".getBytes(StandardCharsets.UTF_8))).contains("NUL");
     }
 

@@ -16,16 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.komo.sync.connector.spi.OutboundRecord;
-import io.komo.sync.definition.IntegrationStatus;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
-import io.komo.sync.testing.RecordingTestConnector;
-import io.komo.sync.testing.SyncFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.komo.sync.connector.spi.OutboundRecord;
+import io.komo.sync.definition.IntegrationStatus;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.komo.sync.testing.RecordingTestConnector;
+import io.komo.sync.testing.SyncFixtures;
 
 @QuarkusTest
 @ExtendWith(DeletesCreatedIntegrations.class)
@@ -49,7 +50,8 @@ class ConflictApiTest {
         email = uniqueEmail("conflict");
         contact = UUID.fromString(createContact("{\"email\": \"%s\", \"firstName\": \"Komo-Ann\"}".formatted(email)));
         fixtures.syncState(integration, contact, "ext-42", Map.of("email", email, "first_name", "Base-Ann"));
-        conflict = fixtures.conflict(integration, contact, "first_name", "Base-Ann", "Komo-Ann", "Ext-Ann", Instant.now());
+        conflict = fixtures.conflict(integration, contact, "first_name", "Base-Ann", "Komo-Ann", "Ext-Ann",
+                Instant.now());
     }
 
     @Test
@@ -66,14 +68,16 @@ class ConflictApiTest {
     void aContactWrittenWhileThePlatformIsCalledDoesNotFailTheResolution() {
         platform.duringNextCall(() -> operator().body("{\"lastName\": \"Meanwhile\"}").patch("/api/contacts/" + contact)
                 .then().statusCode(200));
-        operator().body("{\"winner\": \"external\"}").post("/api/conflicts/" + conflict + "/resolve").then().statusCode(200);
+        operator().body("{\"winner\": \"external\"}").post("/api/conflicts/" + conflict + "/resolve").then()
+                .statusCode(200);
         viewer().get("/api/contacts/" + contact).then().body("firstName", equalTo("Ext-Ann"))
                 .body("lastName", equalTo("Meanwhile"));
     }
 
     @Test
     void externalWinsWritesThePlatformsValueToKomo() {
-        operator().body("{\"winner\": \"external\"}").post("/api/conflicts/" + conflict + "/resolve").then().statusCode(200)
+        operator().body("{\"winner\": \"external\"}").post("/api/conflicts/" + conflict + "/resolve").then()
+                .statusCode(200)
                 .body("resolution.winner", equalTo("external"));
 
         assertBothSidesAndBaseHold("Ext-Ann");
@@ -94,14 +98,18 @@ class ConflictApiTest {
         assertThat(sent.get(0).externalId()).isEqualTo("ext-42");
         assertThat(sent.get(0).key()).isEqualTo(email);
         assertThat(sent.get(0).fields()).containsEntry("first_name", value);
-        assertThat(fixtures.base(integration, contact)).containsEntry("first_name", value).containsEntry("email", email);
+        assertThat(fixtures.base(integration, contact)).containsEntry("first_name", value).containsEntry("email",
+                email);
     }
 
     @Test
     void aResolvedConflictCannotBeResolvedAgain() {
-        operator().body("{\"winner\": \"komo\"}").post("/api/conflicts/" + conflict + "/resolve").then().statusCode(200);
-        operator().body("{\"winner\": \"external\"}").post("/api/conflicts/" + conflict + "/resolve").then().statusCode(409)
-                .contentType("application/problem+json").body("detail", containsString("already resolved by test-operator"));
+        operator().body("{\"winner\": \"komo\"}").post("/api/conflicts/" + conflict + "/resolve").then()
+                .statusCode(200);
+        operator().body("{\"winner\": \"external\"}").post("/api/conflicts/" + conflict + "/resolve").then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", containsString("already resolved by test-operator"));
         viewer().get("/api/contacts/" + contact).then().body("firstName", equalTo("Komo-Ann"));
     }
 
@@ -109,9 +117,12 @@ class ConflictApiTest {
     void badAnswersAreRejectedNamingTheField() {
         operator().body("{}").post("/api/conflicts/" + conflict + "/resolve").then().statusCode(400)
                 .body("errors[0].field", equalTo("winner"));
-        operator().body("{\"winner\": \"nobody\"}").post("/api/conflicts/" + conflict + "/resolve").then().statusCode(400)
-                .body("errors[0].field", equalTo("winner")).body("errors[0].message", containsString("komo, external, value"));
-        operator().body("{\"winner\": \"value\"}").post("/api/conflicts/" + conflict + "/resolve").then().statusCode(400)
+        operator().body("{\"winner\": \"nobody\"}").post("/api/conflicts/" + conflict + "/resolve").then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("winner"))
+                .body("errors[0].message", containsString("komo, external, value"));
+        operator().body("{\"winner\": \"value\"}").post("/api/conflicts/" + conflict + "/resolve").then()
+                .statusCode(400)
                 .body("errors[0].field", equalTo("value"));
         viewer().get("/api/conflicts/" + conflict).then().body("status", equalTo("open"));
     }
@@ -122,7 +133,8 @@ class ConflictApiTest {
                 .formatted(uniqueEmail(RecordingTestConnector.REJECT))));
         UUID refused = fixtures.conflict(integration, rejected, "first_name", null, "Komo-Bo", "Ext-Bo", Instant.now());
 
-        operator().body("{\"winner\": \"external\"}").post("/api/conflicts/" + refused + "/resolve").then().statusCode(502)
+        operator().body("{\"winner\": \"external\"}").post("/api/conflicts/" + refused + "/resolve").then()
+                .statusCode(502)
                 .contentType("application/problem+json").body("detail", containsString("rejected"));
         viewer().get("/api/conflicts/" + refused).then().body("status", equalTo("open"));
         viewer().get("/api/contacts/" + rejected).then().body("firstName", equalTo("Komo-Bo"));
@@ -130,7 +142,8 @@ class ConflictApiTest {
 
     @Test
     void listsNewestFirstFilteredAndPaged() {
-        UUID newer = fixtures.conflict(integration, contact, "last_name", null, "Lee", "Li", Instant.now().plusSeconds(5));
+        UUID newer = fixtures.conflict(integration, contact, "last_name", null, "Lee", "Li",
+                Instant.now().plusSeconds(5));
 
         var first = viewer().get("/api/conflicts?integration={i}&contact={c}&status=open&limit=1", integration, contact)
                 .then().statusCode(200).body("items.id", contains(newer.toString()))
@@ -148,9 +161,11 @@ class ConflictApiTest {
 
     @Test
     void unknownIdsAreNotFoundAndViewersCannotResolve() {
-        viewer().get("/api/conflicts/" + UUID.randomUUID()).then().statusCode(404).contentType("application/problem+json");
+        viewer().get("/api/conflicts/" + UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json");
         viewer().get("/api/conflicts/not-an-id").then().statusCode(404);
-        operator().body("{\"winner\": \"komo\"}").post("/api/conflicts/" + UUID.randomUUID() + "/resolve").then().statusCode(404);
+        operator().body("{\"winner\": \"komo\"}").post("/api/conflicts/" + UUID.randomUUID() + "/resolve").then()
+                .statusCode(404);
         operator().body("{\"winner\": \"komo\"}").post("/api/conflicts/not-an-id/resolve").then().statusCode(404);
         viewer().body("{\"winner\": \"komo\"}").post("/api/conflicts/" + conflict + "/resolve").then().statusCode(403);
         viewer().get("/api/conflicts/" + conflict).then().statusCode(200).body("status", equalTo("open"))

@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 
 import io.komo.sync.api.FieldError;
 import io.komo.sync.connector.spi.AuthType;
@@ -43,7 +44,6 @@ import io.komo.sync.connector.spi.WebhookVerdict;
 import io.komo.sync.definition.DefinitionValidator;
 import io.komo.sync.errors.Classification;
 import io.komo.sync.errors.ErrorClassifier;
-import org.junit.jupiter.api.Test;
 
 /**
  * What every connector must do, tested against the platform's fake over loopback HTTP: every connector's test extends
@@ -224,13 +224,15 @@ public abstract class ConnectorContractTest {
                 .containsExactly("options.notAnOptionOfThisPlatform");
         for (ConnectorOption option : options) {
             Map<String, Object> wrong = new LinkedHashMap<>(requiredOptions());
-            wrong.put(option.name(), option.type() == ConnectorOption.Type.TEXT ? 42 : "not-a-" + option.type().wireName());
+            wrong.put(option.name(),
+                    option.type() == ConnectorOption.Type.TEXT ? 42 : "not-a-" + option.type().wireName());
             assertThat(validate(validator, wrong)).as(option.name()).extracting(FieldError::field)
                     .containsExactly("options." + option.name());
             if (option.required()) {
                 Map<String, Object> missing = new LinkedHashMap<>(requiredOptions());
                 missing.remove(option.name());
-                assertThat(validate(validator, missing)).extracting(FieldError::field).containsExactly("options." + option.name());
+                assertThat(validate(validator, missing)).extracting(FieldError::field)
+                        .containsExactly("options." + option.name());
             }
         }
     }
@@ -305,7 +307,8 @@ public abstract class ConnectorContractTest {
         assertThat(cases).as("... an auth failure").anyMatch(c -> c.kind() == Classification.Kind.AUTH);
         assertThat(cases).as("... a permanent failure").anyMatch(c -> c.kind() == Classification.Kind.PERMANENT);
         // Built as the running integration builds it (CompiledIntegration).
-        ErrorClassifier classifier = new ErrorClassifier(connector().throttleSignals(), ErrorClassifier.DEFAULT_THROTTLE_WAIT, CLOCK);
+        ErrorClassifier classifier = new ErrorClassifier(connector().throttleSignals(),
+                ErrorClassifier.DEFAULT_THROTTLE_WAIT, CLOCK);
         ConnectorContext context = context(fake().baseUrl(), null);
         for (StatusCase status : cases) {
             String what = "HTTP " + status.status() + " " + status.headers() + " " + status.body();
@@ -349,7 +352,8 @@ public abstract class ConnectorContractTest {
         String cursor = null;
         int pages = 0;
         do {
-            ChangedPage page = connector().changedPage(context, send(connector().readChangedSince(context, null, cursor, 2)));
+            ChangedPage page = connector().changedPage(context,
+                    send(connector().readChangedSince(context, null, cursor, 2)));
             assertThat(page.records()).as("page " + pages).hasSizeLessThanOrEqualTo(2);
             read.addAll(page.records());
             cursor = page.nextCursor();
@@ -383,14 +387,17 @@ public abstract class ConnectorContractTest {
                 webhookBody("ext-1", "mallory@example.com", false));
         InboundWebhook stale = signedWebhook(body, NOW.minus(webhookTolerance()).minusSeconds(60));
         InboundWebhook unsigned = new InboundWebhook(genuine.method(), genuine.pathWithQuery(), Map.of(), body);
-        for (Map.Entry<String, InboundWebhook> forged : Map.of("tampered", tampered, "stale", stale, "unsigned", unsigned).entrySet()) {
+        for (Map.Entry<String, InboundWebhook> forged : Map
+                .of("tampered", tampered, "stale", stale, "unsigned", unsigned).entrySet()) {
             WebhookVerdict verdict = connector().verifyWebhook(context, forged.getValue());
             assertThat(verdict.valid()).as(forged.getKey()).isFalse();
             assertThat(verdict.reason()).as(forged.getKey()).isNotBlank();
         }
-        ConnectorContext noSecret = new ConnectorContext(context.integrationId(), context.endpoint(), context.authType(),
+        ConnectorContext noSecret = new ConnectorContext(context.integrationId(), context.endpoint(),
+                context.authType(),
                 context.batchSize(), context.options(), context.credential(), Map.of());
-        assertThat(connector().verifyWebhook(noSecret, genuine).valid()).as("without a secret nothing is genuine").isFalse();
+        assertThat(connector().verifyWebhook(noSecret, genuine).valid()).as("without a secret nothing is genuine")
+                .isFalse();
 
         List<InboundRecord> records = connector().parseWebhook(context, genuine);
         assertThat(records).singleElement().satisfies(record -> {
@@ -430,7 +437,8 @@ public abstract class ConnectorContractTest {
         ConnectorContext context = context(fake().baseUrl(), null);
         OutboundRecord written = record(0);
         RecordResult created = upsert(context, List.of(written)).get(0);
-        OutboundRecord known = new OutboundRecord(written.contactId(), created.externalId(), written.key(), written.fields());
+        OutboundRecord known = new OutboundRecord(written.contactId(), created.externalId(), written.key(),
+                written.fields());
         CallOutcome outcome = send(connector().delete(context, known));
         assertThat(outcome.isSuccess()).as("HTTP %s %s", outcome.status(), outcome.body()).isTrue();
         assertThat(fake().deletedKeys()).containsExactly(written.key());
@@ -452,7 +460,8 @@ public abstract class ConnectorContractTest {
     /** Sends a prepared call to the fake as the engine would: method, URL, headers and body as they are. */
     protected static CallOutcome send(PreparedCall call) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(call.uri())).timeout(Duration.ofSeconds(10))
-                .method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody()
+                .method(call.method(), call.body() == null
+                        ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(call.body()));
         call.headers().forEach(request::header);
         try {

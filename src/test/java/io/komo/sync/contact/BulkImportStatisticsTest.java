@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import javax.sql.DataSource;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,7 +50,8 @@ class BulkImportStatisticsTest {
 
         bulk(1);
 
-        assertThat(plannedRows()).as("the planner's row count after the next import").isGreaterThanOrEqualTo(analysed + grow);
+        assertThat(plannedRows()).as("the planner's row count after the next import")
+                .isGreaterThanOrEqualTo(analysed + grow);
     }
 
     private static void bulk(int contacts) {
@@ -76,7 +76,8 @@ class BulkImportStatisticsTest {
     }
 
     private double number(String sql) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(sql);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(sql);
                 ResultSet rs = read.executeQuery()) {
             rs.next();
             return rs.getDouble(1);

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -54,12 +53,15 @@ class ContactApiTest {
     @Test
     void aSecondContactWithTheSameEmailIsRefusedUnlessMerged() {
         String email = uniqueEmail("dup");
-        String id = createContact("{\"email\": \"%s\", \"firstName\": \"First\", \"lastName\": \"Keep\"}".formatted(email));
+        String id = createContact(
+                "{\"email\": \"%s\", \"firstName\": \"First\", \"lastName\": \"Keep\"}".formatted(email));
 
         operator().body("{\"email\": \"%s\"}".formatted(email.toUpperCase())).post("/api/contacts")
-                .then().statusCode(409).contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString(id));
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString(id));
 
-        operator().body("{\"email\": \"%s\", \"firstName\": \"Second\"}".formatted(email)).post("/api/contacts?merge=true")
+        operator().body("{\"email\": \"%s\", \"firstName\": \"Second\"}".formatted(email))
+                .post("/api/contacts?merge=true")
                 .then().statusCode(200).body("id", equalTo(id)).body("firstName", equalTo("Second"))
                 .body("lastName", equalTo("Keep"));
     }
@@ -186,9 +188,12 @@ class ContactApiTest {
     void komoEventsChangeTheContactAndReachTheOutbox() {
         String id = createContact("{\"email\": \"%s\", \"points\": 10}".formatted(uniqueEmail("events")));
 
-        operator().body("{\"type\": \"points.awarded\", \"contactId\": \"%s\", \"data\": {\"points\": 15}}".formatted(id))
+        operator()
+                .body("{\"type\": \"points.awarded\", \"contactId\": \"%s\", \"data\": {\"points\": 15}}".formatted(id))
                 .post("/api/events").then().statusCode(201).body("contact.points", equalTo(25));
-        operator().body("{\"type\": \"tier.changed\", \"contactId\": \"%s\", \"data\": {\"tier\": \"GOLD\"}}".formatted(id))
+        operator()
+                .body("{\"type\": \"tier.changed\", \"contactId\": \"%s\", \"data\": {\"tier\": \"GOLD\"}}"
+                        .formatted(id))
                 .post("/api/events").then().statusCode(201);
         operator().body("""
                 {"type": "competition.entered", "contactId": "%s", "occurredAt": "2030-01-01T00:00:00Z",
@@ -203,7 +208,8 @@ class ContactApiTest {
 
     private List<String> outboxTypes(String contactId) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement read = c.prepareStatement("SELECT type FROM change_event WHERE contact_id = ? ORDER BY seq")) {
+                PreparedStatement read = c
+                        .prepareStatement("SELECT type FROM change_event WHERE contact_id = ? ORDER BY seq")) {
             read.setObject(1, UUID.fromString(contactId));
             List<String> types = new ArrayList<>();
             try (ResultSet rs = read.executeQuery()) {

@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import javax.sql.DataSource;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,7 +47,8 @@ class OutboxTest {
         operator().body("{\"lastName\": \"Lee\"}").patch("/api/contacts/" + id).then().statusCode(200);
 
         List<Event> events = eventsOf(email);
-        assertThat(events).extracting(Event::type).containsExactly(ChangeEvent.CONTACT_CREATED, ChangeEvent.CONTACT_UPDATED);
+        assertThat(events).extracting(Event::type).containsExactly(ChangeEvent.CONTACT_CREATED,
+                ChangeEvent.CONTACT_UPDATED);
         assertThat(events.get(1).fields()).containsExactly("lastName");
     }
 
@@ -57,13 +57,15 @@ class OutboxTest {
 
     private List<Event> eventsOf(String... emails) throws Exception {
         List<Event> events = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT e.payload ->> 'email', e.type, e.changed_fields FROM change_event e "
-                        + "WHERE e.payload ->> 'email' = ANY (?) ORDER BY e.seq")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT e.payload ->> 'email', e.type, e.changed_fields FROM change_event e "
+                                + "WHERE e.payload ->> 'email' = ANY (?) ORDER BY e.seq")) {
             read.setArray(1, c.createArrayOf("text", emails));
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
-                    events.add(new Event(rs.getString(1), rs.getString(2), Arrays.asList((String[]) rs.getArray(3).getArray())));
+                    events.add(new Event(rs.getString(1), rs.getString(2),
+                            Arrays.asList((String[]) rs.getArray(3).getArray())));
                 }
             }
         }

@@ -15,17 +15,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import io.komo.sync.connector.spi.OutboundRecord;
-import io.komo.sync.definition.IntegrationStatus;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
-import io.komo.sync.testing.RecordingTestConnector;
-import io.komo.sync.testing.SyncFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.komo.sync.connector.spi.OutboundRecord;
+import io.komo.sync.definition.IntegrationStatus;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.komo.sync.testing.RecordingTestConnector;
+import io.komo.sync.testing.SyncFixtures;
 
 @QuarkusTest
 @ExtendWith(DeletesCreatedIntegrations.class)
@@ -47,10 +48,13 @@ class DeadLetterApiTest {
     @Test
     void listsNewestFirstFilteredByIntegrationAndStatusAndPagesByCursor() {
         Instant t = Instant.parse("2026-03-01T10:00:00Z");
-        UUID oldest = fixtures.deadLetter(integration, "deliver", UUID.randomUUID(), "{\"email\":\"a@example.com\"}", "open", t);
-        UUID middle = fixtures.deadLetter(integration, "map", UUID.randomUUID(), "{\"email\":\"b@example.com\"}", "open",
+        UUID oldest = fixtures.deadLetter(integration, "deliver", UUID.randomUUID(), "{\"email\":\"a@example.com\"}",
+                "open", t);
+        UUID middle = fixtures.deadLetter(integration, "map", UUID.randomUUID(), "{\"email\":\"b@example.com\"}",
+                "open",
                 t.plusSeconds(1));
-        UUID newest = fixtures.deadLetter(integration, "deliver", UUID.randomUUID(), "{\"email\":\"c@example.com\"}", "open",
+        UUID newest = fixtures.deadLetter(integration, "deliver", UUID.randomUUID(), "{\"email\":\"c@example.com\"}",
+                "open",
                 t.plusSeconds(2));
         UUID discarded = fixtures.deadLetter(integration, "deliver", null, null, "discarded", t.plusSeconds(3));
         fixtures.deadLetter("some-other-integration", "deliver", null, null, "open", t.plusSeconds(4));
@@ -68,7 +72,8 @@ class DeadLetterApiTest {
                 .then().statusCode(200).body("items.id", org.hamcrest.Matchers.contains(oldest.toString()))
                 .body("nextCursor", nullValue());
         viewer().get("/api/dead-letters?integration={i}", integration)
-                .then().statusCode(200).body("items.size()", equalTo(4)).body("items[0].id", equalTo(discarded.toString()));
+                .then().statusCode(200).body("items.size()", equalTo(4))
+                .body("items[0].id", equalTo(discarded.toString()));
         viewer().get("/api/dead-letters?integration={i}&status=discarded", integration)
                 .then().statusCode(200).body("items.id", org.hamcrest.Matchers.contains(discarded.toString()));
 
@@ -81,7 +86,8 @@ class DeadLetterApiTest {
     @Test
     void badListParametersAreNamed() {
         viewer().get("/api/dead-letters?status=lost").then().statusCode(400).body("errors[0].field", equalTo("status"));
-        viewer().get("/api/dead-letters?cursor=nonsense").then().statusCode(400).body("errors[0].field", equalTo("cursor"));
+        viewer().get("/api/dead-letters?cursor=nonsense").then().statusCode(400).body("errors[0].field",
+                equalTo("cursor"));
         viewer().get("/api/dead-letters?limit=0").then().statusCode(400).body("errors[0].field", equalTo("limit"));
     }
 
@@ -89,8 +95,10 @@ class DeadLetterApiTest {
     void replaySendsTheContactsCurrentStateAndMarksTheLetterReplayed() {
         String email = uniqueEmail("replay");
         UUID contact = UUID.fromString(createContact("{\"email\": \"%s\", \"firstName\": \"Old\"}".formatted(email)));
-        UUID letter = fixtures.deadLetter(integration, "deliver", contact, "{\"firstName\": \"Old\"}", "open", Instant.now());
-        operator().body("{\"firstName\": \"New\", \"tier\": \"GOLD\"}").patch("/api/contacts/" + contact).then().statusCode(200);
+        UUID letter = fixtures.deadLetter(integration, "deliver", contact, "{\"firstName\": \"Old\"}", "open",
+                Instant.now());
+        operator().body("{\"firstName\": \"New\", \"tier\": \"GOLD\"}").patch("/api/contacts/" + contact).then()
+                .statusCode(200);
 
         operator().post("/api/dead-letters/" + letter + "/replay").then().statusCode(200)
                 .body("status", equalTo("replayed")).body("id", equalTo(letter.toString()));
@@ -111,7 +119,8 @@ class DeadLetterApiTest {
 
     @Test
     void aReplayThePlatformRejectsAgainKeepsTheLetterOpenWithTheNewReason() {
-        UUID contact = UUID.fromString(createContact("{\"email\": \"%s\"}".formatted(uniqueEmail(RecordingTestConnector.REJECT))));
+        UUID contact = UUID
+                .fromString(createContact("{\"email\": \"%s\"}".formatted(uniqueEmail(RecordingTestConnector.REJECT))));
         UUID letter = fixtures.deadLetter(integration, "deliver", contact, "{}", "open", Instant.now());
 
         operator().post("/api/dead-letters/" + letter + "/replay").then().statusCode(422)
@@ -126,7 +135,8 @@ class DeadLetterApiTest {
 
     @Test
     void aReplayWhoseDeliveryFailsKeepsTheLetterOpen() {
-        UUID contact = UUID.fromString(createContact("{\"email\": \"%s\"}".formatted(uniqueEmail(RecordingTestConnector.FAIL_500))));
+        UUID contact = UUID.fromString(
+                createContact("{\"email\": \"%s\"}".formatted(uniqueEmail(RecordingTestConnector.FAIL_500))));
         UUID letter = fixtures.deadLetter(integration, "deliver", contact, "{}", "open", Instant.now());
 
         operator().post("/api/dead-letters/" + letter + "/replay").then().statusCode(409)
@@ -162,7 +172,8 @@ class DeadLetterApiTest {
     void discardSettlesTheLetterOnce() {
         UUID letter = fixtures.deadLetter(integration, "deliver", UUID.randomUUID(), "{}", "open", Instant.now());
 
-        operator().post("/api/dead-letters/" + letter + "/discard").then().statusCode(200).body("status", equalTo("discarded"));
+        operator().post("/api/dead-letters/" + letter + "/discard").then().statusCode(200).body("status",
+                equalTo("discarded"));
         operator().post("/api/dead-letters/" + letter + "/discard").then().statusCode(409)
                 .body("detail", containsString("is discarded"));
         operator().post("/api/dead-letters/" + letter + "/replay").then().statusCode(409);

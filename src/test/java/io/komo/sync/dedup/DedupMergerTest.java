@@ -1,14 +1,15 @@
 package io.komo.sync.dedup;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.komo.sync.merge.SideSnapshot;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
+
+import io.komo.sync.merge.SideSnapshot;
 
 class DedupMergerTest {
 

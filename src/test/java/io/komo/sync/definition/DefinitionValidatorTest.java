@@ -1,6 +1,5 @@
 package io.komo.sync.definition;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Proxy;
@@ -41,7 +40,7 @@ class DefinitionValidatorTest {
 
     /** A connector that declares what the validator reads and does nothing else. */
     private static Connector stub(String platform, Set<AuthType> authTypes, ConnectorOption... options) {
-        return (Connector) Proxy.newProxyInstance(Connector.class.getClassLoader(), new Class<?>[] {Connector.class},
+        return (Connector) Proxy.newProxyInstance(Connector.class.getClassLoader(), new Class<?>[]{Connector.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "platform" -> platform;
                     case "authTypes" -> authTypes;
@@ -72,30 +71,32 @@ class DefinitionValidatorTest {
 
     @Test
     void theApiExampleWithoutItsUnmappedConflictFieldIsValidAndTyped() throws Exception {
-        DefinitionValidator.Outcome outcome = validator.validate(yaml("""
-                id: hubspot-main
-                platform: hubspot
-                name: HubSpot production portal
-                direction: bidirectional
-                sourceOfTruth: komo
-                mode: upsert
-                onDelete: archive
-                trigger: { realtime: true, schedule: "0 0 * * * ?", timezone: Europe/London }
-                endpoint: { baseUrl: "https://api.hubapi.com" }
-                auth: { type: oauth2, credential: hubspot-main }
-                options: { portal: "4711", pageSize: 50, archiveOnDelete: true, overlap: 10m, region: eu1 }
-                scope: { filter: "tier in ['GOLD','PLATINUM'] and 'newsletter' in lists" }
-                mapping:
-                  - { komo: email,     external: email }
-                  - { komo: firstName, external: firstname }
-                  - { komo: tier,      external: komo_tier, transform: { valueMap: { GOLD: Gold, PLATINUM: Platinum } } }
-                  - { komo: phone,     external: phone, transform: { phone: E164 } }
-                conflicts: { default: two-way, fields: { email: manual } }
-                dedup: { key: email, merge: newest-wins }
-                rateLimit: { requests: 190, perSeconds: 10, daily: 650000 }
-                retry: { maxAttempts: 8, initialDelay: 1s, maxDelay: 10m }
-                batchSize: 100
-                """), null);
+        DefinitionValidator.Outcome outcome = validator.validate(
+                yaml("""
+                        id: hubspot-main
+                        platform: hubspot
+                        name: HubSpot production portal
+                        direction: bidirectional
+                        sourceOfTruth: komo
+                        mode: upsert
+                        onDelete: archive
+                        trigger: { realtime: true, schedule: "0 0 * * * ?", timezone: Europe/London }
+                        endpoint: { baseUrl: "https://api.hubapi.com" }
+                        auth: { type: oauth2, credential: hubspot-main }
+                        options: { portal: "4711", pageSize: 50, archiveOnDelete: true, overlap: 10m, region: eu1 }
+                        scope: { filter: "tier in ['GOLD','PLATINUM'] and 'newsletter' in lists" }
+                        mapping:
+                          - { komo: email,     external: email }
+                          - { komo: firstName, external: firstname }
+                          - { komo: tier,      external: komo_tier, transform: { valueMap: { GOLD: Gold, PLATINUM: Platinum } } }
+                          - { komo: phone,     external: phone, transform: { phone: E164 } }
+                        conflicts: { default: two-way, fields: { email: manual } }
+                        dedup: { key: email, merge: newest-wins }
+                        rateLimit: { requests: 190, perSeconds: 10, daily: 650000 }
+                        retry: { maxAttempts: 8, initialDelay: 1s, maxDelay: 10m }
+                        batchSize: 100
+                        """),
+                null);
 
         assertThat(outcome.errors()).isEmpty();
         IntegrationDefinition definition = outcome.definition();
@@ -155,22 +156,26 @@ class DefinitionValidatorTest {
     @Test
     void theWebhookPlatformDeclaresItsPayloadMembers() throws Exception {
         assertThat(validator.validate(yaml(
-                "{id: hooks, platform: webhook, options: {idField: uid, changedAtField: modified, deletedField: gone}}"), null)
+                "{id: hooks, platform: webhook, options: {idField: uid, changedAtField: modified, deletedField: gone}}"),
+                null)
                 .errors()).isEmpty();
         List<FieldError> errors = errors("{id: hooks, platform: webhook, options: {idField: 7, secret: x}}", null);
         assertThat(messageOf(errors, "options.idField")).isEqualTo("expected a non-empty text, not 7");
         assertThat(messageOf(errors, "options.secret"))
-                .isEqualTo("unknown option 'secret' of the webhook platform; allowed: idField, changedAtField, deletedField");
+                .isEqualTo(
+                        "unknown option 'secret' of the webhook platform; allowed: idField, changedAtField, deletedField");
     }
 
     @Test
     void theAuthTypeMustBeOneThePlatformTakes() throws Exception {
         for (String type : List.of("none", "bearer", "basic", "api-key", "headers")) {
-            assertThat(validator.validate(yaml("{id: hooks, platform: webhook, auth: {type: " + type + "}}"), null).errors())
+            assertThat(validator.validate(yaml("{id: hooks, platform: webhook, auth: {type: " + type + "}}"), null)
+                    .errors())
                     .as(type).isEmpty();
         }
         assertThat(messageOf(errors("{id: hooks, platform: webhook, auth: {type: oauth2}}", null), "auth.type"))
-                .isEqualTo("the webhook platform does not take 'oauth2'; allowed: api-key, basic, bearer, headers, none");
+                .isEqualTo(
+                        "the webhook platform does not take 'oauth2'; allowed: api-key, basic, bearer, headers, none");
         assertThat(messageOf(errors("{id: hub, platform: hubspot, options: {portal: '1'}}", null), "auth.type"))
                 .isEqualTo("is required by the hubspot platform; allowed: oauth2");
         assertThat(messageOf(errors("{id: hub, platform: hubspot, auth: {type: magic}, options: {portal: '1'}}", null),
@@ -207,7 +212,8 @@ class DefinitionValidatorTest {
                 """, null);
 
         assertThat(messageOf(errors, "direction")).contains("'sideways'").contains("outbound, inbound, bidirectional");
-        assertThat(messageOf(errors, "mode")).contains("'sometimes'").contains("upsert, update-only, create-only, mirror");
+        assertThat(messageOf(errors, "mode")).contains("'sometimes'")
+                .contains("upsert, update-only, create-only, mirror");
         assertThat(messageOf(errors, "onDelete")).contains("'shred'").contains("ignore, delete, archive");
         assertThat(messageOf(errors, "sourceOfTruth")).contains("'nobody'").contains("komo, external");
         assertThat(messageOf(errors, "conflicts.default")).contains("'coin-toss'").contains("two-way");
@@ -302,7 +308,8 @@ class DefinitionValidatorTest {
         }
         assertThat(messageOf(errors("{id: auth-test, platform: webhook, auth: {type: oauth2}}", null), "auth.type"))
                 .as("it cannot send oauth2: refused when saved, not on every call")
-                .isEqualTo("the webhook platform does not take 'oauth2'; allowed: api-key, basic, bearer, headers, none");
+                .isEqualTo(
+                        "the webhook platform does not take 'oauth2'; allowed: api-key, basic, bearer, headers, none");
     }
 
     @Test

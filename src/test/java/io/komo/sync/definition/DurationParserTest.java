@@ -1,10 +1,10 @@
 package io.komo.sync.definition;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,7 +22,7 @@ class DurationParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", " ", "10", "s", "-1s", "1.5s", "1 s", "1S", "1d", "1sec", "1m30s", "PT1S",
-        "9999999999999h"})
+            "9999999999999h"})
     void rejectsAnythingElseSayingWhatIsExpected(String text) {
         assertThatThrownBy(() -> DurationParser.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)

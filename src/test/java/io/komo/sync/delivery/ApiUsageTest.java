@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +33,8 @@ class ApiUsageTest {
 
         usage.flush();
         assertThat(written(integration)).isEqualTo(new ApiUsage.Day(3, 1));
-        assertThat(usage.today(integration)).as("written counts are not counted twice").isEqualTo(new ApiUsage.Day(3, 1));
+        assertThat(usage.today(integration)).as("written counts are not counted twice")
+                .isEqualTo(new ApiUsage.Day(3, 1));
 
         usage.requested(integration);
         assertThat(usage.today(integration)).isEqualTo(new ApiUsage.Day(4, 1));
@@ -43,8 +43,9 @@ class ApiUsageTest {
     }
 
     private ApiUsage.Day written(String integration) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT requests, throttled FROM api_usage WHERE integration_id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT requests, throttled FROM api_usage WHERE integration_id = ?")) {
             read.setString(1, integration);
             try (ResultSet rs = read.executeQuery()) {
                 return rs.next() ? new ApiUsage.Day(rs.getLong(1), rs.getLong(2)) : new ApiUsage.Day(0, 0);

@@ -43,7 +43,8 @@ class DockerfileTest {
             String path = pattern.trim().replaceFirst("^file:", "");
             folders.add(path.substring(0, path.lastIndexOf('/') + 1));
         }
-        String integrations = properties.getProperty("komo.integrations.dir").replaceFirst("^\\$\\{[A-Z_]+:(.*)}$", "$1");
+        String integrations = properties.getProperty("komo.integrations.dir").replaceFirst("^\\$\\{[A-Z_]+:(.*)}$",
+                "$1");
         folders.add(integrations.endsWith("/") ? integrations : integrations + "/");
 
         assertThat(folders).contains("routes/templates/", "config/integrations/");

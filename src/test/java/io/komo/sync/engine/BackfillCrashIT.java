@@ -29,11 +29,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
 
 /**
  * The issue's requirement, against the packaged application in a process of its own: a backfill killed
@@ -142,7 +142,8 @@ class BackfillCrashIT {
         for (String id : changed) {
             int i = ids.indexOf(id);
             emailById.put(id, email(i));
-            call("PATCH", "/api/contacts/" + id, "{\"lastName\": \"Moved%d\", \"points\": %d}".formatted(i, 100_000 + i), 200);
+            call("PATCH", "/api/contacts/" + id,
+                    "{\"lastName\": \"Moved%d\", \"points\": %d}".formatted(i, 100_000 + i), 200);
         }
         assertThat(emails(platform.records())).as("the changed contacts had not been sent before they changed")
                 .doesNotContainAnyElementsOf(emailById.values());
@@ -158,9 +159,11 @@ class BackfillCrashIT {
         assertThat(komo).hasSize(CONTACTS);
         List<Map<String, Object>> records = platform.records();
         Map<String, List<Map<String, Object>>> received = records.stream()
-                .collect(Collectors.groupingBy(r -> String.valueOf(r.get("email")), LinkedHashMap::new, Collectors.toList()));
+                .collect(Collectors.groupingBy(r -> String.valueOf(r.get("email")), LinkedHashMap::new,
+                        Collectors.toList()));
 
-        assertThat(received.keySet()).as("every contact reached the platform").containsExactlyInAnyOrderElementsOf(komo.keySet());
+        assertThat(received.keySet()).as("every contact reached the platform")
+                .containsExactlyInAnyOrderElementsOf(komo.keySet());
 
         Map<String, Integer> duplicates = new LinkedHashMap<>();
         received.forEach((email, copies) -> {
@@ -168,7 +171,8 @@ class BackfillCrashIT {
                 duplicates.put(email, copies.size());
             }
         });
-        String atLeastOncePerBatch = "Each batch of " + RUN_BATCH + " contacts commits with the run's checkpoint; a batch"
+        String atLeastOncePerBatch = "Each batch of " + RUN_BATCH
+                + " contacts commits with the run's checkpoint; a batch"
                 + " whose platform calls succeeded but whose transaction the kill prevented is sent again after the restart"
                 + " (at-least-once per batch, by design). Duplicates are allowed for the contacts of that ONE batch only";
         assertThat(duplicates.values()).as(atLeastOncePerBatch + ": at most twice each").allMatch(n -> n == 2);
@@ -219,7 +223,8 @@ class BackfillCrashIT {
         assertThat(work.resolve("data/postgres/postmaster.pid")).as("the embedded PostgreSQL stopped").doesNotExist();
 
         System.out.printf("BackfillCrashIT: killed at %d of %d processed (%d platform calls), %d contacts sent twice, "
-                + "%d calls in all, %d s%n", before.get("processed").asLong(), CONTACTS, requestsAtKill, duplicates.size(),
+                + "%d calls in all, %d s%n", before.get("processed").asLong(), CONTACTS, requestsAtKill,
+                duplicates.size(),
                 platform.received().size(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
     }
 
@@ -246,7 +251,8 @@ class BackfillCrashIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             if (!app.isAlive()) {
-                throw new AssertionError("start " + attempt + " exited with " + app.exitValue() + "; see " + log + ":\n" + tail(log));
+                throw new AssertionError(
+                        "start " + attempt + " exited with " + app.exitValue() + "; see " + log + ":\n" + tail(log));
             }
             try {
                 HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready"))
@@ -279,7 +285,8 @@ class BackfillCrashIT {
         Path pidFile = work.resolve("data/postgres/postmaster.pid");
         if (Files.exists(pidFile)) {
             long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-            ProcessHandle.of(pid).filter(p -> p.info().commandLine().map(c -> c.contains(work.toString())).orElse(false))
+            ProcessHandle.of(pid)
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(work.toString())).orElse(false))
                     .ifPresent(p -> {
                         p.destroy();
                         p.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).join();
@@ -309,7 +316,8 @@ class BackfillCrashIT {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode contacts = body.putArray("contacts");
         for (int i = 0; i < CONTACTS; i++) {
-            contacts.addObject().put("email", email(i)).put("firstName", "First" + i).put("lastName", "Last" + i).put("points", i);
+            contacts.addObject().put("email", email(i)).put("firstName", "First" + i).put("lastName", "Last" + i)
+                    .put("points", i);
         }
         JsonNode result = call("POST", "/api/contacts/bulk", JSON.writeValueAsString(body), 200);
         assertThat(result.get("created").asInt()).as("created: " + result.get("failed")).isEqualTo(CONTACTS);
@@ -323,7 +331,8 @@ class BackfillCrashIT {
         Map<String, JsonNode> contacts = new HashMap<>();
         String cursor = null;
         for (int page = 0; page < 100; page++) {
-            JsonNode answer = call("GET", "/api/contacts?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor), null, 200);
+            JsonNode answer = call("GET", "/api/contacts?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor),
+                    null, 200);
             answer.get("items").forEach(c -> contacts.put(c.get("email").asText(), c));
             JsonNode next = answer.get("nextCursor");
             if (next == null || next.isNull()) {
@@ -356,7 +365,8 @@ class BackfillCrashIT {
     private static JsonNode call(String method, String path, String body, int expected) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + TOKEN)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }

@@ -16,21 +16,21 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
-
 import javax.sql.DataSource;
 
-import io.komo.sync.connector.webhook.WebhookReceiverFake;
-import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.runtime.RunningIntegrations;
-import io.komo.sync.definition.IntegrationStatus;
-import io.komo.sync.security.StandardWebhooks;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.definition.IntegrationStatus;
+import io.komo.sync.runtime.CompiledIntegration;
+import io.komo.sync.runtime.RunningIntegrations;
+import io.komo.sync.security.StandardWebhooks;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 
 /**
  * Another replica's API changes the same database: here those changes are written straight to it, as that
@@ -76,13 +76,15 @@ class ChangesFromOtherReplicasTest {
 
         otherReplica("UPDATE integration SET definition = jsonb_set(definition, '{name}', '\"Renamed elsewhere\"'), "
                 + "updated_at = now() WHERE id = ?", id);
-        await().atMost(WAIT).until(() -> "Renamed elsewhere".equals(routes.find(id).map(c -> c.definition().name()).orElse(null)));
+        await().atMost(WAIT)
+                .until(() -> "Renamed elsewhere".equals(routes.find(id).map(c -> c.definition().name()).orElse(null)));
 
         String copy = uniqueId("replicas-new");
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO integration (id, platform, name, status, definition, created_at, updated_at) "
-                        + "SELECT ?, platform, name, 'active', jsonb_set(definition, '{id}', to_jsonb(?::text)), now(), now() "
-                        + "FROM integration WHERE id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO integration (id, platform, name, status, definition, created_at, updated_at) "
+                                + "SELECT ?, platform, name, 'active', jsonb_set(definition, '{id}', to_jsonb(?::text)), now(), now() "
+                                + "FROM integration WHERE id = ?")) {
             insert.setString(1, copy);
             insert.setString(2, copy);
             insert.setString(3, id);

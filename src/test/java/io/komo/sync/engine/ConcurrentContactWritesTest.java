@@ -26,16 +26,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import javax.sql.DataSource;
 
-import io.komo.sync.connector.webhook.WebhookReceiverFake;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 
 /**
  * API writes and inbound sync writes of the same contact at the same time: each PATCH answers 200 (the
@@ -80,8 +80,9 @@ class ConcurrentContactWritesTest {
                 List<Integer> statuses = new ArrayList<>();
                 for (int i = 0; i < PUSHES; i++) {
                     String email = i % 2 == 0 ? other : raced;
-                    statuses.add(pushSigned(id, secret, "{\"id\": \"ext-%d\", \"email\": \"%s\", \"first_name\": \"In%d\"}"
-                            .formatted(i % 2, email, i), Instant.now()).statusCode());
+                    statuses.add(
+                            pushSigned(id, secret, "{\"id\": \"ext-%d\", \"email\": \"%s\", \"first_name\": \"In%d\"}"
+                                    .formatted(i % 2, email, i), Instant.now()).statusCode());
                 }
                 return statuses;
             });
@@ -104,7 +105,8 @@ class ConcurrentContactWritesTest {
                     assertThat(properties).as("PATCH %d of thread %d is kept", i, t).containsKey("t" + t + "_" + i);
                 }
             }
-            assertThat(contact.getString("firstName")).as("the last inbound write is kept").isEqualTo("In" + (PUSHES - 1));
+            assertThat(contact.getString("firstName")).as("the last inbound write is kept")
+                    .isEqualTo("In" + (PUSHES - 1));
             // PostgreSQL resolves a deadlock by failing one side; a failed inbound batch is retried unseen, so
             // the server's count of deadlocks is the witness (its statistics arrive within a second or so).
             Thread.sleep(1500);
@@ -123,8 +125,9 @@ class ConcurrentContactWritesTest {
     }
 
     private long inboundEvents(String integrationId, String status) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement count = c.prepareStatement(
-                "SELECT count(*) FROM webhook_delivery WHERE direction = 'inbound' AND integration_id = ? AND status = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement count = c.prepareStatement(
+                        "SELECT count(*) FROM webhook_delivery WHERE direction = 'inbound' AND integration_id = ? AND status = ?")) {
             count.setString(1, integrationId);
             count.setString(2, status);
             try (ResultSet rs = count.executeQuery()) {
@@ -135,8 +138,9 @@ class ConcurrentContactWritesTest {
     }
 
     private long deadlocks() throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")) {
             try (ResultSet rs = read.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -22,17 +22,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-
 import javax.sql.DataSource;
 
-import io.komo.sync.connector.webhook.WebhookReceiverFake;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 
 /**
  * Inbound dedup end to end: {@code dedup.key} decides which Komo contact an unlinked platform record merges into, the
@@ -44,7 +44,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class InboundDedupTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final String MAPPING_WITH_PHONE = MAPPING.replace("]", ", {\"komo\": \"phone\", \"external\": \"phone\"}]");
+    private static final String MAPPING_WITH_PHONE = MAPPING.replace("]",
+            ", {\"komo\": \"phone\", \"external\": \"phone\"}]");
 
     @RegisterExtension
     static final WebhookReceiverFake platform = WebhookReceiverFake.eachTest();
@@ -55,10 +56,12 @@ class InboundDedupTest {
     /** An inbound integration deduplicating on {@code key}, Komo's values kept where it has them; its signing secret. */
     private String createInbound(String id, String key) {
         String secret = storeSigningSecret(id + "-signing");
-        createActive(id, """
-                "direction": "inbound", "endpoint": {"baseUrl": "%s", "path": "/contacts"},
-                "auth": {"type": "none", "secretCredential": "%s-signing"}, "dedup": {"key": "%s", "merge": "fill-blanks"},
-                "mapping": %s""".formatted(platform.baseUrl(), id, key, MAPPING_WITH_PHONE));
+        createActive(id,
+                """
+                        "direction": "inbound", "endpoint": {"baseUrl": "%s", "path": "/contacts"},
+                        "auth": {"type": "none", "secretCredential": "%s-signing"}, "dedup": {"key": "%s", "merge": "fill-blanks"},
+                        "mapping": %s"""
+                        .formatted(platform.baseUrl(), id, key, MAPPING_WITH_PHONE));
         return secret;
     }
 
@@ -66,7 +69,7 @@ class InboundDedupTest {
     private static String[] uniquePhone() {
         int line = ThreadLocalRandom.current().nextInt(1000, 10000);
         int exchange = ThreadLocalRandom.current().nextInt(200, 1000);
-        return new String[] {"+1650" + exchange + line, "(650) " + exchange + "-" + line};
+        return new String[]{"+1650" + exchange + line, "(650) " + exchange + "-" + line};
     }
 
     private void push(String id, String secret, String body) {
@@ -95,8 +98,9 @@ class InboundDedupTest {
         String contactId = createContact("{\"email\": \"%s\", \"firstName\": \"Ann\", \"phone\": \"%s\"}"
                 .formatted(komoEmail, phone[0]));
 
-        push(id, secret, "{\"id\": \"ext-p1\", \"email\": \"%s\", \"first_name\": \"Annie\", \"last_name\": \"Lee\", \"phone\": \"%s\"}"
-                .formatted(platformEmail, phone[1]));
+        push(id, secret,
+                "{\"id\": \"ext-p1\", \"email\": \"%s\", \"first_name\": \"Annie\", \"last_name\": \"Lee\", \"phone\": \"%s\"}"
+                        .formatted(platformEmail, phone[1]));
 
         await().atMost(WAIT).until(() -> "Lee".equals(contact(contactId).getString("lastName")));
         JsonPath merged = contact(contactId);
@@ -136,7 +140,8 @@ class InboundDedupTest {
                 .formatted(platformEmail, phone[1]));
 
         await().atMost(WAIT).until(() -> inboundNotYetApplied(dataSource, id) == 0
-                && viewer().queryParam("integration", id).get("/api/duplicates").jsonPath().getList("items").size() == 1);
+                && viewer().queryParam("integration", id).get("/api/duplicates").jsonPath().getList("items")
+                        .size() == 1);
         JsonPath open = viewer().queryParam("integration", id).queryParam("status", "open").get("/api/duplicates")
                 .then().statusCode(200).extract().jsonPath();
         String duplicateId = open.getString("items[0].id");

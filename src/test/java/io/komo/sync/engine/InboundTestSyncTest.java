@@ -16,10 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.komo.sync.connector.webhook.WebhookReceiverFake;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
-import io.komo.sync.testing.ReadableTestConnector;
-import io.komo.sync.testing.SyncFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -27,6 +23,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.komo.sync.testing.ReadableTestConnector;
+import io.komo.sync.testing.SyncFixtures;
 
 /**
  * The inbound half of test, then activate: a draft that receives is tested on the first N records of its platform (a
@@ -111,7 +112,8 @@ class InboundTestSyncTest {
         assertThat(dry.getString("inbound.results[2].reason")).contains("scope");
         assertThat(contacts(known, "Old") + contacts(known, "New") * 10).as("a dry run writes nothing").isEqualTo(1);
         assertThat(fixtures.count("SELECT count(*) FROM contact WHERE email = ?", fresh)).isZero();
-        assertThat(fixtures.count("SELECT count(*) FROM sync_log WHERE integration_id = ? AND type <> 'audit'", id)).isZero();
+        assertThat(fixtures.count("SELECT count(*) FROM sync_log WHERE integration_id = ? AND type <> 'audit'", id))
+                .isZero();
         viewer().get(path).then().body("status", equalTo("testing")).body("lastTest.inbound.records", equalTo(3))
                 .body("lastTest.inbound.outcomes.create", equalTo(1)).body("lastTest.passed", equalTo(false));
         operator().post(path + "/activate").then().statusCode(409).body("detail", containsString("did not pass live"));
@@ -122,7 +124,8 @@ class InboundTestSyncTest {
         assertThat(contacts(fresh, "Fresh")).isEqualTo(1);
         assertThat(fixtures.count("SELECT count(*) FROM contact WHERE email IN (?, ?)", outside, fourth))
                 .as("out of scope, and beyond the limit").isZero();
-        viewer().get(path).then().body("lastTest.dryRun", equalTo(false)).body("lastTest.inbound.outcomes.updated", equalTo(1))
+        viewer().get(path).then().body("lastTest.dryRun", equalTo(false))
+                .body("lastTest.inbound.outcomes.updated", equalTo(1))
                 .body("lastTest.errors", equalTo(0)).body("lastTest.passed", equalTo(true))
                 .body("nextSteps", contains("test-sync", "activate"));
         operator().post(path + "/activate").then().statusCode(200).body("status", equalTo("active"));
@@ -145,7 +148,8 @@ class InboundTestSyncTest {
         assertThat(contacts(good, "Good")).as("a failed live test commits none of its records").isZero();
         assertThat(fixtures.count("SELECT count(*) FROM dead_letter WHERE integration_id = ?", id)).isZero();
         viewer().get(path).then().body("lastTest.errors", equalTo(1)).body("lastTest.passed", equalTo(false));
-        operator().post(path + "/activate").then().statusCode(409).body("allowedNextSteps", contains("test-sync", "activate-force"));
+        operator().post(path + "/activate").then().statusCode(409).body("allowedNextSteps",
+                contains("test-sync", "activate-force"));
     }
 
     @Test
@@ -154,7 +158,8 @@ class InboundTestSyncTest {
         record(id, "1", uniqueEmail("unread"), "Una", scope);
         platform.failReadsAt(id, null);
         operator().body("{\"limit\": 3, \"dryRun\": false}").post("/api/integrations/" + id + "/test-sync").then()
-                .statusCode(502).contentType("application/problem+json").body("detail", containsString("could not read"));
+                .statusCode(502).contentType("application/problem+json")
+                .body("detail", containsString("could not read"));
         viewer().get("/api/integrations/" + id).then().body("status", equalTo("testing"))
                 .body("lastTest.errors", equalTo(1)).body("lastTest.passed", equalTo(false));
     }

@@ -6,7 +6,6 @@ import static io.komo.sync.engine.WebhookIntegrations.storeSigningSecret;
 import static io.komo.sync.engine.WebhookIntegrations.uniqueId;
 import static io.komo.sync.testing.Api.admin;
 import static io.komo.sync.testing.Api.forceActivate;
-import static io.komo.sync.testing.Api.operator;
 import static io.komo.sync.testing.Api.uniqueEmail;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,17 +21,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import javax.sql.DataSource;
 
-import io.komo.sync.security.StandardWebhooks;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
-import io.komo.sync.testing.HeaderAuthTestConnector;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.komo.sync.security.StandardWebhooks;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.komo.sync.testing.HeaderAuthTestConnector;
 
 /** What {@code POST /webhooks/{integrationId}} does with the caller's headers: what it passes on, keeps and answers. */
 @QuarkusTest
@@ -52,19 +51,22 @@ class InboundWebhookHeadersTest {
     @Test
     void anAuthorizationHeaderReachesTheConnectorAndIsNeitherStoredNorLogged() throws Exception {
         String id = uniqueId("hdr-auth");
-        admin().body("""
-                {"id": "%s", "platform": "%s", "direction": "inbound", "mapping": [{"komo": "email", "external": "email"}]}"""
-                .formatted(id, HeaderAuthTestConnector.PLATFORM)).post("/api/integrations").then().statusCode(201);
+        admin().body(
+                """
+                        {"id": "%s", "platform": "%s", "direction": "inbound", "mapping": [{"komo": "email", "external": "email"}]}"""
+                        .formatted(id, HeaderAuthTestConnector.PLATFORM))
+                .post("/api/integrations").then().statusCode(201);
         forceActivate(id); // push-only and inbound-only: a test sync cannot try it
-
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().header("Authorization", "Bearer wrong")
                 .contentType("application/json").body("{}").post("/webhooks/" + id).then().statusCode(401));
         Response accepted = given().header("Authorization", "Bearer " + HeaderAuthTestConnector.TOKEN)
-                .header("X-Evil", "1").contentType("application/json").body("{\"id\": \"ext-1\"}").post("/webhooks/" + id);
+                .header("X-Evil", "1").contentType("application/json").body("{\"id\": \"ext-1\"}")
+                .post("/webhooks/" + id);
 
         accepted.then().statusCode(202);
-        assertThat(headerAuth.verifiedHeaderNames()).last().satisfies(names -> assertThat(names).contains("authorization"));
+        assertThat(headerAuth.verifiedHeaderNames()).last()
+                .satisfies(names -> assertThat(names).contains("authorization"));
         assertNoneOfTheCallersHeaders(accepted);
         List<String> stored = storedHeaders(id);
         assertThat(stored).hasSize(1);
@@ -110,8 +112,9 @@ class InboundWebhookHeadersTest {
 
     private List<String> storedHeaders(String integrationId) throws Exception {
         List<String> headers = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT headers::text FROM webhook_delivery WHERE direction = 'inbound' AND integration_id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT headers::text FROM webhook_delivery WHERE direction = 'inbound' AND integration_id = ?")) {
             read.setString(1, integrationId);
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {

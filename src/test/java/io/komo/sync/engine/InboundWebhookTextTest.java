@@ -13,14 +13,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
-
 import javax.sql.DataSource;
 
-import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 
 /**
  * A verified webhook whose JSON decodes to text PostgreSQL cannot store (a NUL) is refused at once with a 400: once
@@ -48,8 +48,9 @@ class InboundWebhookTextTest {
         pushSigned(id, secret, "{\"id\": \"ext-1\", \"email\": \"%s\", \"first_name\": \"Ann\"}".formatted(email),
                 Instant.now()).then().statusCode(202);
 
-        try (Connection c = dataSource.getConnection(); PreparedStatement count = c.prepareStatement(
-                "SELECT count(*) FROM webhook_delivery WHERE direction = 'inbound' AND integration_id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement count = c.prepareStatement(
+                        "SELECT count(*) FROM webhook_delivery WHERE direction = 'inbound' AND integration_id = ?")) {
             count.setString(1, id);
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();

@@ -14,18 +14,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import io.komo.sync.connector.spi.ActivityRecord;
-import io.komo.sync.connector.webhook.WebhookReceiverFake;
-import io.komo.sync.definition.IntegrationStatus;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
-import io.komo.sync.testing.RecordingTestConnector;
-import io.komo.sync.testing.SyncFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.komo.sync.connector.spi.ActivityRecord;
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.definition.IntegrationStatus;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.komo.sync.testing.RecordingTestConnector;
+import io.komo.sync.testing.SyncFixtures;
 
 /** Sync modes and deletes in both directions, and Komo events reaching the platform as activities. */
 @QuarkusTest
@@ -60,8 +61,10 @@ class ModesDeletesAndActivitiesTest {
         String outside = createContact("{\"email\": \"%s\", \"tier\": \"OTHER\"}".formatted(uniqueEmail("outside")));
         await().atMost(WAIT).until(() -> recording.received().stream().anyMatch(r -> email.equals(r.key())));
 
-        String eventId = operator().body("{\"type\": \"points.awarded\", \"contactId\": \"%s\", \"data\": {\"points\": 50}}"
-                .formatted(contactId)).post("/api/events").then().statusCode(201).extract().path("id");
+        String eventId = operator()
+                .body("{\"type\": \"points.awarded\", \"contactId\": \"%s\", \"data\": {\"points\": 50}}"
+                        .formatted(contactId))
+                .post("/api/events").then().statusCode(201).extract().path("id");
         operator().body("{\"type\": \"form.submitted\", \"contactId\": \"%s\", \"data\": {\"form\": \"survey\"}}"
                 .formatted(outside)).post("/api/events").then().statusCode(201);
 
@@ -91,7 +94,8 @@ class ModesDeletesAndActivitiesTest {
         operator().body("{\"type\": \"competition.entered\", \"contactId\": \"%s\"}".formatted(contactId))
                 .post("/api/events").then().statusCode(201);
         await().atMost(WAIT).until(() -> skippedActivities(id) >= 1);
-        assertThat(viewer().queryParam("integration", id).get("/api/dead-letters").jsonPath().getList("items")).isEmpty();
+        assertThat(viewer().queryParam("integration", id).get("/api/dead-letters").jsonPath().getList("items"))
+                .isEmpty();
     }
 
     @Test
@@ -99,7 +103,7 @@ class ModesDeletesAndActivitiesTest {
         String tier = uniqueTier();
         String mirror = uniqueId("mirror");
         String createOnly = uniqueId("create-only");
-        for (String[] it : new String[][] { { mirror, "mirror", "archive" }, { createOnly, "create-only", "delete" } }) {
+        for (String[] it : new String[][]{{mirror, "mirror", "archive"}, {createOnly, "create-only", "delete"}}) {
             createActive(it[0], """
                     "direction": "outbound", "endpoint": {"baseUrl": "%s", "path": "/%s"}, "auth": {"type": "none"},
                     "mode": "%s", "onDelete": "%s", "scope": {"filter": "tier == '%s'"}, "mapping": %s"""
@@ -109,7 +113,8 @@ class ModesDeletesAndActivitiesTest {
         String contactId = createContact("{\"email\": \"%s\", \"tier\": \"%s\"}".formatted(email, tier));
         await().atMost(WAIT).until(() -> platform.recordsFor(email).size() == 2);
         operator().body("{\"firstName\": \"Changed\"}").patch("/api/contacts/" + contactId).then().statusCode(200);
-        await().atMost(WAIT).until(() -> platform.received().stream().filter(r -> r.path().equals("/mirror")).count() == 2);
+        await().atMost(WAIT)
+                .until(() -> platform.received().stream().filter(r -> r.path().equals("/mirror")).count() == 2);
         assertThat(platform.received()).filteredOn(r -> r.path().equals("/create-only"))
                 .as("create-only sends a known contact no update").hasSize(1);
 
@@ -117,7 +122,8 @@ class ModesDeletesAndActivitiesTest {
         await().atMost(WAIT).until(() -> platform.received().stream().anyMatch(r -> r.method().equals("DELETE")));
         await().during(Duration.ofSeconds(1)).atMost(WAIT)
                 .until(() -> platform.received().stream().filter(r -> r.method().equals("DELETE")).count() == 1);
-        List<WebhookReceiverFake.Received> deletes = platform.received().stream().filter(r -> r.method().equals("DELETE")).toList();
+        List<WebhookReceiverFake.Received> deletes = platform.received().stream()
+                .filter(r -> r.method().equals("DELETE")).toList();
         assertThat(deletes).as("mirror archives; create-only touches no existing record").hasSize(1);
         assertThat(deletes.get(0).url()).startsWith("/mirror?key=").endsWith("&archive=true");
     }
@@ -138,7 +144,8 @@ class ModesDeletesAndActivitiesTest {
         String deleted = receivedThenRemovedThenBack(deletes);
         assertThat(archived.split(" ")[1]).as("an archived record coming back brings its contact back")
                 .isEqualTo(archived.split(" ")[0]);
-        assertThat(deleted.split(" ")[1]).as("a deleted record coming back is a new contact").isNotEqualTo(deleted.split(" ")[0]);
+        assertThat(deleted.split(" ")[1]).as("a deleted record coming back is a new contact")
+                .isNotEqualTo(deleted.split(" ")[0]);
     }
 
     /** The contact's id when the record arrived, and after it was removed on the platform and pushed again. */
@@ -180,7 +187,8 @@ class ModesDeletesAndActivitiesTest {
     javax.sql.DataSource dataSource;
 
     private ActivityRecord activityOf(String eventId) {
-        return recording.activities().stream().filter(a -> a.eventId().toString().equals(eventId)).findFirst().orElse(null);
+        return recording.activities().stream().filter(a -> a.eventId().toString().equals(eventId)).findFirst()
+                .orElse(null);
     }
 
     private static double skippedActivities(String integrationId) {

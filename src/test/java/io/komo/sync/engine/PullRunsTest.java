@@ -17,16 +17,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.komo.sync.definition.IntegrationStatus;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
-import io.komo.sync.testing.ReadableTestConnector;
-import io.komo.sync.testing.SyncFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.komo.sync.definition.IntegrationStatus;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.komo.sync.testing.ReadableTestConnector;
+import io.komo.sync.testing.SyncFixtures;
 
 /**
  * Pulls: runs that read the platform's changed records ({@code readChangedSince}) and apply them to Komo through the
@@ -92,7 +93,8 @@ class PullRunsTest {
 
     private static JsonPath completed(String integration, String runId) {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> viewer()
-                .get("/api/integrations/{id}/runs/{run}", integration, runId).then().body("status", equalTo("completed")));
+                .get("/api/integrations/{id}/runs/{run}", integration, runId).then()
+                .body("status", equalTo("completed")));
         return viewer().get("/api/integrations/{id}/runs/{run}", integration, runId).jsonPath();
     }
 
@@ -116,12 +118,14 @@ class PullRunsTest {
         assertThat(run.getLong("failed")).isZero();
         assertThat(run.getString("type")).isEqualTo("incremental");
         assertThat(contacts(ann, "Ann") + contacts(bob, "Bob") + contacts(cat, "Cat")).isEqualTo(3);
-        assertThat(fixtures.count("SELECT count(*) FROM sync_run WHERE id = ? AND watermark = ?", UUID.fromString(first),
-                Timestamp.from(T))).as("the watermark is the newest change time read").isEqualTo(1);
+        assertThat(
+                fixtures.count("SELECT count(*) FROM sync_run WHERE id = ? AND watermark = ?", UUID.fromString(first),
+                        Timestamp.from(T)))
+                .as("the watermark is the newest change time read").isEqualTo(1);
 
         // Ann changed on the platform without a new change time: a pull that re-read everything would take it.
         platform.changed(id, "1", fields(ann, "Annie", scope), T.minus(Duration.ofHours(2)));
-        String dan = record(id, "4", "Dan", T);                              // changed exactly at the watermark
+        String dan = record(id, "4", "Dan", T); // changed exactly at the watermark
         String eve = record(id, "5", "Eve", T.minus(Duration.ofMinutes(2))); // committed late, within the overlap
         String fay = record(id, "6", "Fay", T.plus(Duration.ofMinutes(30)));
 
@@ -158,8 +162,10 @@ class PullRunsTest {
     void aPageTheRunCouldNotReadLeavesCursorAndWatermarkWhereTheyWereAndIsReadAgain() {
         String id = integration("inbound", "");
         List<String> emails = List.of(record(id, "1", "A", T.minus(Duration.ofMinutes(5))),
-                record(id, "2", "B", T.minus(Duration.ofMinutes(4))), record(id, "3", "C", T.minus(Duration.ofMinutes(3))),
-                record(id, "4", "D", T.minus(Duration.ofMinutes(2))), record(id, "5", "E", T.minus(Duration.ofMinutes(1))));
+                record(id, "2", "B", T.minus(Duration.ofMinutes(4))),
+                record(id, "3", "C", T.minus(Duration.ofMinutes(3))),
+                record(id, "4", "D", T.minus(Duration.ofMinutes(2))),
+                record(id, "5", "E", T.minus(Duration.ofMinutes(1))));
         platform.failReadsAt(id, "2"); // the second page (records 3 and 4) answers 503
 
         String runId = start(id, "{\"type\": \"full\"}");
@@ -187,8 +193,10 @@ class PullRunsTest {
         JsonPath runs = viewer().get("/api/integrations/{id}/runs", id).jsonPath();
         assertThat(runs.getList("items.type")).contains("incremental");
         assertThat(runs.getList("items.direction")).containsOnly("inbound");
-        assertThat(fixtures.count("SELECT count(*) FROM sync_run WHERE integration_id = ? AND scheduled_for IS NOT NULL",
-                id)).isPositive();
+        assertThat(
+                fixtures.count("SELECT count(*) FROM sync_run WHERE integration_id = ? AND scheduled_for IS NOT NULL",
+                        id))
+                .isPositive();
     }
 
     @Test
@@ -205,8 +213,10 @@ class PullRunsTest {
         assertThat(run.getLong("succeeded")).isEqualTo(3);
         assertThat(contacts(inside, "In")).isEqualTo(1);
         assertThat(fixtures.count("SELECT count(*) FROM contact WHERE email = ?", outside)).isZero();
-        assertThat(fixtures.count("SELECT count(*) FROM contact WHERE email = ? AND first_name = 'Lea' AND last_name = ?",
-                leaving, scope)).isEqualTo(1);
+        assertThat(
+                fixtures.count("SELECT count(*) FROM contact WHERE email = ? AND first_name = 'Lea' AND last_name = ?",
+                        leaving, scope))
+                .isEqualTo(1);
         List<String> skipped = viewer().queryParam("integration", id).get("/api/logs").jsonPath()
                 .getList("items.findAll { it.operation == 'contact.received.skipped' }.externalId");
         assertThat(skipped).containsExactlyInAnyOrder("2", "3");
@@ -215,10 +225,12 @@ class PullRunsTest {
     @Test
     void aPullThatCannotBeIsAProblem() {
         String outboundOnly = fixtures.startIntegration("pull-out", IntegrationStatus.ACTIVE);
-        operator().body("{\"type\": \"full\", \"direction\": \"inbound\"}").post("/api/integrations/{id}/runs", outboundOnly)
+        operator().body("{\"type\": \"full\", \"direction\": \"inbound\"}")
+                .post("/api/integrations/{id}/runs", outboundOnly)
                 .then().statusCode(409);
         String id = integration("inbound", "");
-        operator().body("{\"type\": \"selective\", \"filter\": \"tier == 'GOLD'\"}").post("/api/integrations/{id}/runs", id)
+        operator().body("{\"type\": \"selective\", \"filter\": \"tier == 'GOLD'\"}")
+                .post("/api/integrations/{id}/runs", id)
                 .then().statusCode(400).body("errors[0].field", equalTo("type"));
         operator().body("{\"type\": \"full\", \"direction\": \"sideways\"}").post("/api/integrations/{id}/runs", id)
                 .then().statusCode(400).body("errors[0].field", equalTo("direction"));

@@ -20,10 +20,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
-
-import io.komo.sync.connector.webhook.WebhookReceiverFake;
-import io.komo.sync.run.ScheduledRuns;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -35,6 +31,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quartz.CronTrigger;
 import org.quartz.Trigger;
 import org.quartz.TriggerKey;
+
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.run.ScheduledRuns;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 
 /** Historical syncs, test syncs and schedules of an integration, on the webhook platform. */
 @QuarkusTest
@@ -86,17 +86,20 @@ class RunsTestSyncAndScheduleTest {
         JsonPath started = operator().body("{\"type\": \"full\"}").post("/api/integrations/" + id + "/runs")
                 .then().statusCode(202).extract().jsonPath();
         String runId = started.getString("id");
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> viewer().get("/api/integrations/" + id + "/runs/" + runId)
-                .then().body("status", equalTo("completed")));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> viewer().get("/api/integrations/" + id + "/runs/" + runId)
+                        .then().body("status", equalTo("completed")));
         JsonPath run = viewer().get("/api/integrations/" + id + "/runs/" + runId).jsonPath();
         assertThat(run.getDouble("percent")).isEqualTo(100.0);
         assertThat(run.getLong("processed")).isEqualTo(run.getLong("total"));
         assertThat(sentEmails()).filteredOn(emails::contains).hasSize(250).doesNotHaveDuplicates();
 
         // A second full run finds nothing changed since the last agreed values: nothing is sent again.
-        String again = operator().body("{\"type\": \"full\"}").post("/api/integrations/" + id + "/runs").jsonPath().getString("id");
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> viewer().get("/api/integrations/" + id + "/runs/" + again)
-                .then().body("status", equalTo("completed")));
+        String again = operator().body("{\"type\": \"full\"}").post("/api/integrations/" + id + "/runs").jsonPath()
+                .getString("id");
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> viewer().get("/api/integrations/" + id + "/runs/" + again)
+                        .then().body("status", equalTo("completed")));
         assertThat(sentEmails()).filteredOn(emails::contains).hasSize(250);
         viewer().get("/api/integrations/" + id + "/runs").then().body("items.id", hasItem(again));
         double processedPerRun = (run.getLong("processed")
@@ -113,8 +116,9 @@ class RunsTestSyncAndScheduleTest {
         String id = batchIntegration("tier == '" + tier + "'");
         String runId = operator().body("{\"type\": \"selective\", \"filter\": \"firstName in ['N1', 'N2', 'N3']\"}")
                 .post("/api/integrations/" + id + "/runs").then().statusCode(202).extract().path("id");
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> viewer().get("/api/integrations/" + id + "/runs/" + runId)
-                .then().body("status", equalTo("completed")));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> viewer().get("/api/integrations/" + id + "/runs/" + runId)
+                        .then().body("status", equalTo("completed")));
         assertThat(sentEmails()).filteredOn(emails::contains)
                 .containsExactlyInAnyOrder(emails.get(1), emails.get(2), emails.get(3));
     }
@@ -125,10 +129,12 @@ class RunsTestSyncAndScheduleTest {
         operator().body("{\"type\": \"weekly\"}").post("/api/integrations/" + id + "/runs").then().statusCode(400)
                 .body("errors[0].field", equalTo("type"));
         operator().body("{\"type\": \"date-range\", \"from\": \"2026-01-01T00:00:00Z\"}")
-                .post("/api/integrations/" + id + "/runs").then().statusCode(400).body("errors[0].field", equalTo("to"));
+                .post("/api/integrations/" + id + "/runs").then().statusCode(400)
+                .body("errors[0].field", equalTo("to"));
         operator().body("{\"type\": \"selective\", \"filter\": \"tier ==\"}").post("/api/integrations/" + id + "/runs")
                 .then().statusCode(400).body("errors[0].field", equalTo("filter"));
-        operator().body("{\"type\": \"full\"}").post("/api/integrations/no-such-integration/runs").then().statusCode(404);
+        operator().body("{\"type\": \"full\"}").post("/api/integrations/no-such-integration/runs").then()
+                .statusCode(404);
         operator().body("{\"limit\": 0}").post("/api/integrations/" + id + "/test-sync").then().statusCode(400)
                 .body("errors[0].field", equalTo("limit"));
     }
@@ -139,7 +145,8 @@ class RunsTestSyncAndScheduleTest {
         List<String> emails = tierContacts(tier, 5);
         String id = batchIntegration("tier == '" + tier + "'");
 
-        JsonPath dry = operator().body("{\"limit\": 2, \"dryRun\": true}").post("/api/integrations/" + id + "/test-sync")
+        JsonPath dry = operator().body("{\"limit\": 2, \"dryRun\": true}")
+                .post("/api/integrations/" + id + "/test-sync")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(dry.getList("results")).hasSize(2);
         assertThat(dry.getString("results[0].action")).isEqualTo("create");
@@ -151,12 +158,14 @@ class RunsTestSyncAndScheduleTest {
         });
         assertThat(platform.received()).as("a dry run sends nothing").isEmpty();
 
-        JsonPath live = operator().body("{\"limit\": 2, \"dryRun\": false}").post("/api/integrations/" + id + "/test-sync")
+        JsonPath live = operator().body("{\"limit\": 2, \"dryRun\": false}")
+                .post("/api/integrations/" + id + "/test-sync")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(live.getList("results.action")).containsOnly("created");
         assertThat(sentEmails()).filteredOn(emails::contains).hasSize(2);
 
-        JsonPath dryAgain = operator().body("{\"limit\": 2, \"dryRun\": true}").post("/api/integrations/" + id + "/test-sync")
+        JsonPath dryAgain = operator().body("{\"limit\": 2, \"dryRun\": true}")
+                .post("/api/integrations/" + id + "/test-sync")
                 .jsonPath();
         assertThat(dryAgain.getList("results.action")).containsOnly("unchanged");
     }
@@ -178,14 +187,16 @@ class RunsTestSyncAndScheduleTest {
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }
-            JsonPath answer = request.get("/api/integrations/" + id + "/runs").then().statusCode(200).extract().jsonPath();
+            JsonPath answer = request.get("/api/integrations/" + id + "/runs").then().statusCode(200).extract()
+                    .jsonPath();
             assertThat(answer.getList("items")).hasSize(1);
             listed.add(answer.getString("items[0].id"));
             cursor = answer.getString("nextCursor");
             assertThat(cursor).as("page %d of 3 has a next cursor exactly when a page follows", page + 1)
                     .matches(c -> (c != null) == (listed.size() < 3));
         }
-        assertThat(listed).as("newest first, each run once").containsExactly(started.get(2), started.get(1), started.get(0));
+        assertThat(listed).as("newest first, each run once").containsExactly(started.get(2), started.get(1),
+                started.get(0));
 
         viewer().queryParam("limit", 2).get("/api/integrations/" + id + "/runs").then().statusCode(200)
                 .body("items.size()", equalTo(2)).body("nextCursor", org.hamcrest.Matchers.notNullValue());
@@ -232,7 +243,7 @@ class RunsTestSyncAndScheduleTest {
                 {"id": "%s", "platform": "webhook", "direction": "outbound", "auth": {"type": "none"},
                  "endpoint": {"baseUrl": "%s"}, "trigger": {"realtime": false}, "mapping": %s}"""
                 .formatted(id, platform.baseUrl(), MAPPING)).put("/api/integrations/" + id).then().statusCode(200);
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                quartz.getScheduler().getTrigger(TriggerKey.triggerKey(id, "komo-schedules")) == null);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> quartz.getScheduler().getTrigger(TriggerKey.triggerKey(id, "komo-schedules")) == null);
     }
 }

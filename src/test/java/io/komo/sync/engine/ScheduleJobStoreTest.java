@@ -17,14 +17,10 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import javax.sql.DataSource;
 
-import io.komo.sync.connector.webhook.WebhookReceiverFake;
-import io.komo.sync.schedule.ClusteredScheduler;
-import io.komo.sync.schedule.ScheduleTriggers;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.CamelJob;
 import org.junit.jupiter.api.Test;
@@ -33,6 +29,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
 import org.quartz.TriggerBuilder;
+
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.schedule.ClusteredScheduler;
+import io.komo.sync.schedule.ScheduleTriggers;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 
 /**
  * An integration's schedule as the clustered job store keeps it: the rows every replica's scheduler reads
@@ -62,22 +63,27 @@ class ScheduleJobStoreTest {
 
     /** The integration's trigger as Quartz stored it, read straight from its tables. */
     private Optional<StoredCron> storedCron(String integrationId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement("""
-                select c.cron_expression, c.time_zone_id, j.job_class_name
-                  from qrtz_triggers t
-                  join qrtz_cron_triggers c using (sched_name, trigger_name, trigger_group)
-                  join qrtz_job_details j on j.sched_name = t.sched_name and j.job_name = t.job_name and j.job_group = t.job_group
-                 where t.sched_name = 'komo-sync' and t.trigger_group = 'komo-schedules' and t.trigger_name = ?""")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement q = c.prepareStatement(
+                        """
+                                select c.cron_expression, c.time_zone_id, j.job_class_name
+                                  from qrtz_triggers t
+                                  join qrtz_cron_triggers c using (sched_name, trigger_name, trigger_group)
+                                  join qrtz_job_details j on j.sched_name = t.sched_name and j.job_name = t.job_name and j.job_group = t.job_group
+                                 where t.sched_name = 'komo-sync' and t.trigger_group = 'komo-schedules' and t.trigger_name = ?""")) {
             q.setString(1, integrationId);
             try (ResultSet rs = q.executeQuery()) {
-                return rs.next() ? Optional.of(new StoredCron(rs.getString(1), rs.getString(2), rs.getString(3))) : Optional.empty();
+                return rs.next()
+                        ? Optional.of(new StoredCron(rs.getString(1), rs.getString(2), rs.getString(3)))
+                        : Optional.empty();
             }
         }
     }
 
     private boolean jobStored(String integrationId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(
-                "select count(*) from qrtz_job_details where sched_name = 'komo-sync' and job_group = 'komo-schedules' and job_name = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement q = c.prepareStatement(
+                        "select count(*) from qrtz_job_details where sched_name = 'komo-sync' and job_group = 'komo-schedules' and job_name = ?")) {
             q.setString(1, integrationId);
             try (ResultSet rs = q.executeQuery()) {
                 rs.next();
@@ -96,18 +102,21 @@ class ScheduleJobStoreTest {
     @Test
     void theTriggerIsStoredWithTheIntegrationsCronAndZoneAndFollowsEveryChange() throws Exception {
         String id = uniqueId("stored");
-        admin().body(definition(id, "{\"realtime\": false, \"schedule\": \"0 0 9 * * ?\", \"timezone\": \"America/New_York\"}"))
+        admin().body(definition(id,
+                "{\"realtime\": false, \"schedule\": \"0 0 9 * * ?\", \"timezone\": \"America/New_York\"}"))
                 .post("/api/integrations").then().statusCode(201);
         assertThat(storedCron(id)).contains(new StoredCron("0 0 9 * * ?", "America/New_York",
                 "org.apache.camel.component.quartz.CamelJob"));
 
-        admin().body(definition(id, "{\"realtime\": false, \"schedule\": \"0 30 6 ? * MON-FRI\", \"timezone\": \"Europe/Berlin\"}"))
+        admin().body(definition(id,
+                "{\"realtime\": false, \"schedule\": \"0 30 6 ? * MON-FRI\", \"timezone\": \"Europe/Berlin\"}"))
                 .put("/api/integrations/" + id).then().statusCode(200);
         assertThat(storedCron(id)).map(StoredCron::expression).contains("0 30 6 ? * MON-FRI");
         assertThat(storedCron(id)).map(StoredCron::timeZone).contains("Europe/Berlin");
 
         // Only the zone changes: camel-quartz alone would keep the trigger of the old zone.
-        admin().body(definition(id, "{\"realtime\": false, \"schedule\": \"0 30 6 ? * MON-FRI\", \"timezone\": \"Asia/Tokyo\"}"))
+        admin().body(definition(id,
+                "{\"realtime\": false, \"schedule\": \"0 30 6 ? * MON-FRI\", \"timezone\": \"Asia/Tokyo\"}"))
                 .put("/api/integrations/" + id).then().statusCode(200);
         assertThat(storedCron(id)).map(StoredCron::timeZone).contains("Asia/Tokyo");
 
@@ -160,7 +169,8 @@ class ScheduleJobStoreTest {
         admin().body(definition(id, "{\"realtime\": false, \"schedule\": \"* * * * * ?\", \"timezone\": \"UTC\"}"))
                 .post("/api/integrations").then().statusCode(201);
         try (Connection c = dataSource.getConnection();
-                PreparedStatement activate = c.prepareStatement("update integration set status = 'active' where id = ?")) {
+                PreparedStatement activate = c
+                        .prepareStatement("update integration set status = 'active' where id = ?")) {
             activate.setString(1, id);
             assertThat(activate.executeUpdate()).isOne();
         }
@@ -178,7 +188,8 @@ class ScheduleJobStoreTest {
     @Test
     void aTriggerWhoseIntegrationIsGoneIsDeletedWhenItFires() throws Exception {
         String gone = uniqueId("gone");
-        quartz.scheduler().scheduleJob(JobBuilder.newJob(CamelJob.class).withIdentity(gone, ScheduleTriggers.GROUP).build(),
+        quartz.scheduler().scheduleJob(
+                JobBuilder.newJob(CamelJob.class).withIdentity(gone, ScheduleTriggers.GROUP).build(),
                 TriggerBuilder.newTrigger().withIdentity(ScheduleTriggers.key(gone))
                         .withSchedule(CronScheduleBuilder.cronSchedule("* * * * * ?")).build());
         await().atMost(Duration.ofSeconds(30)).until(() -> storedCron(gone).isEmpty() && !jobStored(gone));
@@ -192,7 +203,8 @@ class ScheduleJobStoreTest {
                 .post("/api/integrations").then().statusCode(201);
         // What a replica that stopped before it could delete an integration's trigger leaves behind.
         String gone = uniqueId("gone");
-        quartz.scheduler().scheduleJob(JobBuilder.newJob(CamelJob.class).withIdentity(gone, ScheduleTriggers.GROUP).build(),
+        quartz.scheduler().scheduleJob(
+                JobBuilder.newJob(CamelJob.class).withIdentity(gone, ScheduleTriggers.GROUP).build(),
                 TriggerBuilder.newTrigger().withIdentity(ScheduleTriggers.key(gone))
                         .withSchedule(CronScheduleBuilder.cronSchedule("0 0 3 * * ?")).build());
         assertThat(storedCron(gone)).isPresent();
@@ -205,7 +217,8 @@ class ScheduleJobStoreTest {
     }
 
     private Set<String> storedIntegrationIds() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement("select id from integration");
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement q = c.prepareStatement("select id from integration");
                 ResultSet rs = q.executeQuery()) {
             Set<String> ids = new HashSet<>();
             while (rs.next()) {

@@ -2,9 +2,10 @@ package io.komo.sync.engine;
 
 import java.util.List;
 
-import io.komo.sync.testing.KafkaFeedProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
+import io.komo.sync.testing.KafkaFeedProfile;
 
 /**
  * {@link SlowPlatformsTest} again in kafka mode: each integration's consumer waits for a connection background

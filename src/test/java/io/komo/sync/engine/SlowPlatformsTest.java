@@ -16,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-import io.komo.sync.connector.webhook.WebhookReceiverFake;
-import io.komo.sync.storage.BackgroundConnections;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -26,6 +23,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.storage.BackgroundConnections;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 
 /**
  * A change-feed batch keeps its transaction, and so a connection, open while the platform answers. On a pool
@@ -96,15 +97,17 @@ class SlowPlatformsTest {
             takeTheWholeShare(held);
             runId = operator().body("{\"type\": \"full\"}").post("/api/integrations/" + id + "/runs")
                     .then().statusCode(202).extract().path("id");
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> platform.received().isEmpty());
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> platform.received().isEmpty());
             viewer().get("/api/integrations/" + id + "/runs/" + runId).then().body("status", equalTo("running"))
                     .body("processed", equalTo(0));
         } finally {
             held.forEach(BackgroundConnections.Lease::close);
         }
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> viewer().get("/api/integrations/" + id + "/runs/" + runId)
-                .then().body("status", equalTo("completed")));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> viewer().get("/api/integrations/" + id + "/runs/" + runId)
+                        .then().body("status", equalTo("completed")));
         assertThat(platform.recordsFor(email)).hasSize(1);
     }
 
@@ -155,8 +158,10 @@ class SlowPlatformsTest {
             held.forEach(BackgroundConnections.Lease::close);
         }
 
-        operator().post("/api/dead-letters/" + letter + "/replay").then().statusCode(200).body("status", equalTo("replayed"));
-        assertThat(platform.recordsFor(email)).as("the rejected send and the replay; none while the share was taken").hasSize(2);
+        operator().post("/api/dead-letters/" + letter + "/replay").then().statusCode(200).body("status",
+                equalTo("replayed"));
+        assertThat(platform.recordsFor(email)).as("the rejected send and the replay; none while the share was taken")
+                .hasSize(2);
     }
 
     /** A new contact, and an active integration whose scope is that contact only and that sends no change by itself. */

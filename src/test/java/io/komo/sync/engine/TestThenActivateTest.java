@@ -16,13 +16,14 @@ import static org.hamcrest.Matchers.nullValue;
 import java.util.List;
 import java.util.Map;
 
-import io.komo.sync.connector.webhook.WebhookReceiverFake;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 
 /** Test, then activate: draft → testing (a test sync) → active (only after a live test passed, or an admin's force). */
 @QuarkusTest
@@ -38,11 +39,13 @@ class TestThenActivateTest {
         admin().body("""
                 {"id": "%s", "platform": "webhook", "direction": "outbound",
                  "endpoint": {"baseUrl": "%s", "path": "/contacts"}, "auth": {"type": "none"},
-                 "scope": {"filter": "tier == '%s'"}, "mapping": %s}""".formatted(id, platform.baseUrl(), tier, MAPPING))
+                 "scope": {"filter": "tier == '%s'"}, "mapping": %s}""".formatted(id, platform.baseUrl(), tier,
+                MAPPING))
                 .post("/api/integrations").then().statusCode(201).body("status", equalTo("draft"))
                 .body("nextSteps", contains("test-sync", "activate-force"));
         for (int i = 0; i < 2; i++) {
-            operator().body("{\"email\": \"%s%d@example.com\", \"tier\": \"%s\"}".formatted(tier.toLowerCase(), i, tier))
+            operator()
+                    .body("{\"email\": \"%s%d@example.com\", \"tier\": \"%s\"}".formatted(tier.toLowerCase(), i, tier))
                     .post("/api/contacts").then().statusCode(201);
         }
         return id;
@@ -58,7 +61,8 @@ class TestThenActivateTest {
         String path = "/api/integrations/" + id;
 
         operator().post(path + "/activate").then().statusCode(409).contentType("application/problem+json")
-                .body("currentStatus", equalTo("draft")).body("allowedNextSteps", contains("test-sync", "activate-force"));
+                .body("currentStatus", equalTo("draft"))
+                .body("allowedNextSteps", contains("test-sync", "activate-force"));
 
         operator().body("{\"limit\": 2, \"dryRun\": true}").post(path + "/test-sync").then().statusCode(200)
                 .body("$", not(hasKey("inbound"))); // an integration that only sends answers as before
@@ -92,7 +96,8 @@ class TestThenActivateTest {
         assertThat(view.getString("status")).isEqualTo("testing");
         assertThat(view.getInt("lastTest.errors")).isEqualTo(2);
         assertThat(view.getBoolean("lastTest.passed")).isFalse();
-        operator().post(path + "/activate").then().statusCode(409).body("allowedNextSteps", contains("test-sync", "activate-force"));
+        operator().post(path + "/activate").then().statusCode(409).body("allowedNextSteps",
+                contains("test-sync", "activate-force"));
     }
 
     @Test

@@ -14,13 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
-
 import javax.sql.DataSource;
+
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import io.komo.sync.security.StandardWebhooks;
-import io.restassured.RestAssured;
-import io.restassured.response.Response;
 
 /** Sets up webhook-platform integrations through the API and plays the platform's side of them. */
 final class WebhookIntegrations {
@@ -84,9 +84,10 @@ final class WebhookIntegrations {
      * once everything the platform pushed has reached Komo.
      */
     static long inboundNotYetApplied(DataSource dataSource, String integrationId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement count = c.prepareStatement(
-                "SELECT (SELECT count(*) FROM webhook_delivery WHERE direction = 'inbound' AND integration_id = ? "
-                        + "AND status = 'received') + (SELECT count(*) FROM inbound_aggregation WHERE integration_id = ?)")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement count = c.prepareStatement(
+                        "SELECT (SELECT count(*) FROM webhook_delivery WHERE direction = 'inbound' AND integration_id = ? "
+                                + "AND status = 'received') + (SELECT count(*) FROM inbound_aggregation WHERE integration_id = ?)")) {
             count.setString(1, integrationId);
             count.setString(2, integrationId);
             try (ResultSet rs = count.executeQuery()) {

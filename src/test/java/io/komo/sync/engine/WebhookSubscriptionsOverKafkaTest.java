@@ -2,12 +2,13 @@ package io.komo.sync.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.komo.sync.testing.KafkaFeedProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
+
+import io.komo.sync.testing.KafkaFeedProfile;
 
 /** The same subscriptions in kafka mode: contact events reach the fan-out through the topic, in its own consumer group. */
 @QuarkusTest

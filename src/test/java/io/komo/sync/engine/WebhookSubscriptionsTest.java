@@ -23,9 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import io.komo.sync.connector.webhook.WebhookReceiverFake;
-import io.komo.sync.security.StandardWebhooks;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
@@ -33,6 +30,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.security.StandardWebhooks;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 
 /** Outbound event subscriptions end to end: a loopback receiver subscribes and checks what it is sent. */
 @QuarkusTest
@@ -84,7 +85,8 @@ class WebhookSubscriptionsTest {
         int backlog = 10;
         try (WebhookReceiverFake slow = WebhookReceiverFake.start()) {
             slow.delay(Duration.ofMillis(800), backlog);
-            JsonPath created = admin().body("{\"url\": \"%s/slow\", \"events\": [\"contact.created\"]}".formatted(slow.baseUrl()))
+            JsonPath created = admin()
+                    .body("{\"url\": \"%s/slow\", \"events\": [\"contact.created\"]}".formatted(slow.baseUrl()))
                     .post(PATH).then().statusCode(201).extract().jsonPath();
             subscriptions.add(created.getString("id"));
             for (int i = 0; i < backlog; i++) {
@@ -116,7 +118,8 @@ class WebhookSubscriptionsTest {
         assertThat(created.getString("data.email")).isEqualTo(email);
         assertThat(created.getString("data.firstName")).isEqualTo("Ann");
         assertThat(Instant.parse(created.getString("timestamp"))).isBefore(Instant.now());
-        assertThat(eventsOf("contact.updated", "data.id", contactId).get(0).getString("data.lastName")).isEqualTo("Lee");
+        assertThat(eventsOf("contact.updated", "data.id", contactId).get(0).getString("data.lastName"))
+                .isEqualTo("Lee");
 
         StandardWebhooks signing = StandardWebhooks.fromSecret(subscription.secret());
         assertThat(receiver.received()).hasSize(2).allSatisfy(request -> {
@@ -131,7 +134,8 @@ class WebhookSubscriptionsTest {
         assertThat(events("contact.deleted")).as("an event not subscribed to is not sent").isEmpty();
 
         JsonPath listed = viewer().queryParam("limit", 1000).get(PATH).then().statusCode(200).extract().jsonPath();
-        assertThat(listed.getString("items.find { it.id == '%s' }.secret".formatted(subscription.id()))).isEqualTo("whsec_****");
+        assertThat(listed.getString("items.find { it.id == '%s' }.secret".formatted(subscription.id())))
+                .isEqualTo("whsec_****");
         viewer().get(PATH + "/" + subscription.id()).then().statusCode(200)
                 .body("events", equalTo(List.of("contact.created", "contact.updated")))
                 .body("secret", equalTo("whsec_****"));
@@ -153,7 +157,8 @@ class WebhookSubscriptionsTest {
         assertThat(delivery.getList("items")).hasSize(1);
         assertThat(delivery.getInt("items[0].attempts")).isEqualTo(2);
         assertThat(receiver.received()).hasSize(2);
-        assertThat(receiver.received().get(1).header("webhook-id")).isEqualTo(receiver.received().get(0).header("webhook-id"))
+        assertThat(receiver.received().get(1).header("webhook-id"))
+                .isEqualTo(receiver.received().get(0).header("webhook-id"))
                 .isEqualTo(delivery.getString("items[0].messageId"));
     }
 
@@ -181,11 +186,13 @@ class WebhookSubscriptionsTest {
         Subscribed subscription = subscribe("sync.failed");
         try (WebhookReceiverFake platform = WebhookReceiverFake.start()) {
             String id = uniqueId("failing");
-            createActive(id, """
-                    "direction": "outbound", "endpoint": {"baseUrl": "%s", "path": "/contacts"}, "auth": {"type": "none"},
-                    %s, "mapping": %s""".formatted(platform.baseUrl(), FAST_RETRY, MAPPING));
+            createActive(id,
+                    """
+                            "direction": "outbound", "endpoint": {"baseUrl": "%s", "path": "/contacts"}, "auth": {"type": "none"},
+                            %s, "mapping": %s"""
+                            .formatted(platform.baseUrl(), FAST_RETRY, MAPPING));
             // Rejected, rejected again, accepted (the spell ends), rejected (a new spell).
-            for (int status : new int[] { 400, 400, 200, 400 }) {
+            for (int status : new int[]{400, 400, 200, 400}) {
                 platform.answer(status, "{\"error\": \"no\"}", 1);
                 int before = platform.received().size();
                 createContact("{\"email\": \"%s\"}".formatted(uniqueEmail("spell")));
@@ -198,7 +205,8 @@ class WebhookSubscriptionsTest {
             assertThat(failed.get(0).getInt("data.failedRecords")).isEqualTo(1);
             assertThat(failed.get(0).getString("data.detail")).contains("dead letters");
             assertThat(StandardWebhooks.fromSecret(subscription.secret())
-                    .verify(receiver.lastReceived()::header, receiver.lastReceived().body(), Instant.now()).valid()).isTrue();
+                    .verify(receiver.lastReceived()::header, receiver.lastReceived().body(), Instant.now()).valid())
+                    .isTrue();
         }
     }
 
@@ -208,10 +216,11 @@ class WebhookSubscriptionsTest {
         try (WebhookReceiverFake platform = WebhookReceiverFake.start()) {
             String tier = "HOOK" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
             String id = uniqueId("completed");
-            createActive(id, """
-                    "direction": "outbound", "endpoint": {"baseUrl": "%s", "path": "/contacts"}, "auth": {"type": "none"},
-                    "trigger": {"realtime": false}, "scope": {"filter": "tier == '%s'"}, "mapping": %s"""
-                    .formatted(platform.baseUrl(), tier, MAPPING));
+            createActive(id,
+                    """
+                            "direction": "outbound", "endpoint": {"baseUrl": "%s", "path": "/contacts"}, "auth": {"type": "none"},
+                            "trigger": {"realtime": false}, "scope": {"filter": "tier == '%s'"}, "mapping": %s"""
+                            .formatted(platform.baseUrl(), tier, MAPPING));
             for (int i = 0; i < 3; i++) {
                 createContact("{\"email\": \"%s\", \"tier\": \"%s\"}".formatted(uniqueEmail("run" + i), tier));
             }
@@ -234,8 +243,10 @@ class WebhookSubscriptionsTest {
 
     @Test
     void badSubscriptionsAreProblemsAndInternalAddressesAreRefused() {
-        problem(admin().body("{\"url\": \"http://10.1.2.3/hook\", \"events\": [\"sync.failed\"]}").post(PATH).then(), 400)
-                .body("errors[0].field", equalTo("url")).body("errors[0].message", containsString("KOMO_OUTBOUND_ALLOWLIST"));
+        problem(admin().body("{\"url\": \"http://10.1.2.3/hook\", \"events\": [\"sync.failed\"]}").post(PATH).then(),
+                400)
+                .body("errors[0].field", equalTo("url"))
+                .body("errors[0].message", containsString("KOMO_OUTBOUND_ALLOWLIST"));
         problem(admin().body("{\"url\": \"http://169.254.169.254/latest\", \"events\": [\"sync.failed\"]}").post(PATH)
                 .then(), 400).body("errors[0].field", equalTo("url"));
         problem(admin().body("{\"url\": \"https://hooks.example.com\", \"events\": [\"contact.exploded\"]}").post(PATH)
@@ -244,7 +255,7 @@ class WebhookSubscriptionsTest {
                 .body("errors.field", hasItem("events"));
         problem(admin().body("{\"url\": ").post(PATH).then(), 400);
         problem(admin().contentType("text/plain").body("url=x").post(PATH).then(), 415);
-        for (String id : new String[] { UUID.randomUUID().toString(), "not-a-uuid" }) {
+        for (String id : new String[]{UUID.randomUUID().toString(), "not-a-uuid"}) {
             problem(admin().delete(PATH + "/" + id).then(), 404);
             problem(viewer().get(PATH + "/" + id).then(), 404);
             problem(viewer().get(PATH + "/" + id + "/deliveries").then(), 404);

@@ -1,8 +1,9 @@
 package io.komo.sync.engine;
 
-import io.komo.sync.testing.KafkaFeedProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
+import io.komo.sync.testing.KafkaFeedProfile;
 
 /**
  * Every end-to-end case of {@link WebhookSyncEndToEndTest} again in kafka mode: Komo's changes reach each

@@ -22,17 +22,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.sql.DataSource;
 
-import io.komo.sync.connector.webhook.WebhookReceiverFake;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
 
 /** The sync engine end to end on the generic webhook platform, against a loopback fake of the receiver. */
 @QuarkusTest
@@ -60,17 +60,17 @@ class WebhookSyncEndToEndTest {
         return "\"endpoint\": {\"baseUrl\": \"%s\", \"path\": \"/contacts\"}".formatted(platform.baseUrl());
     }
 
-
-
     @Test
     void outboundSendsContactsInScopeAndThenOnlyWhatChanged() {
         String id = uniqueId("out");
         createActive(id, """
                 "direction": "outbound", %s, "auth": {"type": "none"}, %s,
-                "scope": {"filter": "tier in ['GOLD','PLATINUM']"}, "mapping": %s""".formatted(endpoint(), FAST_RETRY, MAPPING));
+                "scope": {"filter": "tier in ['GOLD','PLATINUM']"}, "mapping": %s""".formatted(endpoint(), FAST_RETRY,
+                MAPPING));
         String gold = uniqueEmail("gold");
         String bronze = uniqueEmail("bronze");
-        String goldId = createContact("{\"email\": \"%s\", \"firstName\": \"Ann\", \"tier\": \"GOLD\"}".formatted(gold));
+        String goldId = createContact(
+                "{\"email\": \"%s\", \"firstName\": \"Ann\", \"tier\": \"GOLD\"}".formatted(gold));
         createContact("{\"email\": \"%s\", \"firstName\": \"Bob\", \"tier\": \"BRONZE\"}".formatted(bronze));
 
         await().atMost(WAIT).until(() -> platform.recordsFor(gold).size() == 1);
@@ -87,19 +87,23 @@ class WebhookSyncEndToEndTest {
                 .get("/api/logs").then().statusCode(200)
                 .body("items.findAll { it.field == 'last_name' }[0].newValue", equalTo("Lee"));
 
-        JsonPath status = viewer().get("/api/integrations/" + id + "/status").then().statusCode(200).extract().jsonPath();
+        JsonPath status = viewer().get("/api/integrations/" + id + "/status").then().statusCode(200).extract()
+                .jsonPath();
         assertThat(status.getString("health")).isEqualTo("healthy");
         assertThat(status.getString("state")).isEqualTo("active");
         assertThat(status.getLong("recordsToday")).isEqualTo(2);
         assertThat(status.getString("lastSync")).isNotNull();
-        assertThat(status.getLong("apiUsage.requests")).as("one call per change, none for the filtered contact").isEqualTo(2);
+        assertThat(status.getLong("apiUsage.requests")).as("one call per change, none for the filtered contact")
+                .isEqualTo(2);
         assertThat(status.getLong("apiUsage.throttled")).isZero();
         assertThat(status.getString("apiUsage.dailyQuota")).isNull();
         assertThat(status.getString("averageSyncSeconds")).as("no run has finished").isNull();
-        operator().post("/api/integrations/" + id + "/connection-test").then().statusCode(200).body("connected", equalTo(true));
+        operator().post("/api/integrations/" + id + "/connection-test").then().statusCode(200).body("connected",
+                equalTo(true));
         platform.answer(401, 1);
         operator().post("/api/integrations/" + id + "/connection-test").then().statusCode(200)
-                .body("connected", equalTo(false)).body("detail", org.hamcrest.Matchers.containsString("Authentication"));
+                .body("connected", equalTo(false))
+                .body("detail", org.hamcrest.Matchers.containsString("Authentication"));
         operator().post("/api/integrations/" + id + "/pause").then().statusCode(200);
         viewer().get("/api/integrations/" + id + "/status").then().body("health", equalTo("inactive"));
     }
@@ -112,7 +116,8 @@ class WebhookSyncEndToEndTest {
                 "direction": "inbound", %s, "auth": {"type": "none", "secretCredential": "%s-signing"}, "mapping": %s"""
                 .formatted(endpoint(), id, MAPPING));
         String email = uniqueEmail("pushed");
-        String body = "{\"id\": \"ext-1\", \"email\": \"%s\", \"first_name\": \"Pia\", \"tier\": \"SILVER\"}".formatted(email);
+        String body = "{\"id\": \"ext-1\", \"email\": \"%s\", \"first_name\": \"Pia\", \"tier\": \"SILVER\"}"
+                .formatted(email);
 
         pushSigned(id, "whsec_" + java.util.Base64.getEncoder().encodeToString("wrong-secret-wrong-secret".getBytes()),
                 body, Instant.now()).then().statusCode(401);
@@ -143,13 +148,16 @@ class WebhookSyncEndToEndTest {
             // Stamped with the time the platform holds the value, as real platforms stamp updatedAt. The next Komo
             // change does not wait for the echo: echoes lag, and one applied after a newer value went out must
             // still be known for an echo, by its time.
-            pushSigned(id, secret, "{\"id\": \"ext-pp\", \"email\": \"%s\", \"first_name\": \"Round%d\", \"updatedAt\": \"%s\"}"
-                    .formatted(email, round, Instant.now()), Instant.now()).then().statusCode(202);
+            pushSigned(id, secret,
+                    "{\"id\": \"ext-pp\", \"email\": \"%s\", \"first_name\": \"Round%d\", \"updatedAt\": \"%s\"}"
+                            .formatted(email, round, Instant.now()),
+                    Instant.now()).then().statusCode(202);
         }
         await().atMost(WAIT).until(() -> inboundNotYetApplied(dataSource, id) == 0);
         // The last echo is applied (or dropped); then nothing more may be sent.
         await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> viewer()
-                .queryParam("integration", id).queryParam("contact", contactId).get("/api/logs").then().statusCode(200));
+                .queryParam("integration", id).queryParam("contact", contactId).get("/api/logs").then()
+                .statusCode(200));
         assertThat(platform.recordsFor(email)).as("one outbound call per Komo change, none for echoes").hasSize(101);
         viewer().get("/api/contacts/" + contactId).then().body("firstName", equalTo("Round100"));
     }
@@ -168,15 +176,18 @@ class WebhookSyncEndToEndTest {
         await().atMost(WAIT).until(() -> sentLogged(id, contactId, "Newer"));
 
         // The platform's webhooks for "Older" arrive late: one stamps the change in its body, one only signs it.
-        pushSigned(id, secret, "{\"id\": \"ext-st\", \"email\": \"%s\", \"first_name\": \"Older\", \"updatedAt\": \"%s\"}"
-                .formatted(email, platformHeldOlder), Instant.now()).then().statusCode(202);
+        pushSigned(id, secret,
+                "{\"id\": \"ext-st\", \"email\": \"%s\", \"first_name\": \"Older\", \"updatedAt\": \"%s\"}"
+                        .formatted(email, platformHeldOlder),
+                Instant.now()).then().statusCode(202);
         pushSigned(id, secret, "{\"id\": \"ext-st\", \"email\": \"%s\", \"first_name\": \"Older\"}".formatted(email),
                 platformHeldOlder.minusSeconds(2)).then().statusCode(202);
         await().atMost(WAIT).until(() -> inboundNotYetApplied(dataSource, id) == 0);
 
         viewer().get("/api/contacts/" + contactId).then().body("firstName", equalTo("Newer"));
         List<String> dropped = viewer().queryParam("integration", id).queryParam("contact", contactId).get("/api/logs")
-                .then().statusCode(200).extract().jsonPath().getList("items.findAll { it.operation == 'field.received.stale' }.oldValue");
+                .then().statusCode(200).extract().jsonPath()
+                .getList("items.findAll { it.operation == 'field.received.stale' }.oldValue");
         // One entry per applied change: the aggregator may have folded both echoes of the contact into one.
         assertThat(dropped).as("the late echoes are logged as dropped").isNotEmpty().containsOnly("Older");
 
@@ -229,41 +240,51 @@ class WebhookSyncEndToEndTest {
         String id = uniqueId("rules");
         String secret = storeSigningSecret(id + "-signing");
         // Not real time: Komo's changes wait, so both sides change the same fields before they meet.
-        createActive(id, """
-                "direction": "bidirectional", %s, "auth": {"type": "none", "secretCredential": "%s-signing"},
-                "trigger": {"realtime": false}, "sourceOfTruth": "komo",
-                "mapping": %s,
-                "conflicts": {"default": "two-way", "fields": {"firstName": "prefer-komo", "lastName": "prefer-external",
-                              "tier": "manual"}}""".formatted(endpoint(), id, MAPPING));
+        createActive(id,
+                """
+                        "direction": "bidirectional", %s, "auth": {"type": "none", "secretCredential": "%s-signing"},
+                        "trigger": {"realtime": false}, "sourceOfTruth": "komo",
+                        "mapping": %s,
+                        "conflicts": {"default": "two-way", "fields": {"firstName": "prefer-komo", "lastName": "prefer-external",
+                                      "tier": "manual"}}"""
+                        .formatted(endpoint(), id, MAPPING));
         String email = uniqueEmail("rules");
-        pushSigned(id, secret, "{\"id\": \"ext-r\", \"email\": \"%s\", \"first_name\": \"A\", \"last_name\": \"B\", \"tier\": \"SILVER\"}"
-                .formatted(email), Instant.now()).then().statusCode(202);
+        pushSigned(id, secret,
+                "{\"id\": \"ext-r\", \"email\": \"%s\", \"first_name\": \"A\", \"last_name\": \"B\", \"tier\": \"SILVER\"}"
+                        .formatted(email),
+                Instant.now()).then().statusCode(202);
         await().atMost(WAIT).untilAsserted(() -> viewer().queryParam("email", email).get("/api/contacts").then()
                 .body("items.size()", equalTo(1)));
         String contactId = viewer().queryParam("email", email).get("/api/contacts").jsonPath().getString("items[0].id");
 
         operator().body("{\"firstName\": \"KomoFirst\", \"lastName\": \"KomoLast\", \"tier\": \"GOLD\"}")
                 .patch("/api/contacts/" + contactId).then().statusCode(200);
-        pushSigned(id, secret, "{\"id\": \"ext-r\", \"email\": \"%s\", \"first_name\": \"ExtFirst\", \"last_name\": \"ExtLast\", \"tier\": \"PLATINUM\"}"
-                .formatted(email), Instant.now()).then().statusCode(202);
+        pushSigned(id, secret,
+                "{\"id\": \"ext-r\", \"email\": \"%s\", \"first_name\": \"ExtFirst\", \"last_name\": \"ExtLast\", \"tier\": \"PLATINUM\"}"
+                        .formatted(email),
+                Instant.now()).then().statusCode(202);
 
         await().atMost(WAIT).untilAsserted(() -> viewer().get("/api/contacts/" + contactId).then()
-                .body("firstName", equalTo("KomoFirst")).body("lastName", equalTo("ExtLast")).body("tier", equalTo("GOLD")));
+                .body("firstName", equalTo("KomoFirst")).body("lastName", equalTo("ExtLast"))
+                .body("tier", equalTo("GOLD")));
         viewer().queryParam("integration", id).queryParam("type", "conflict").get("/api/logs").then().statusCode(200)
                 .body("items.field", org.hamcrest.Matchers.hasItems("first_name", "last_name", "tier"));
 
         // The manual field waits for a person, with both values shown; resolving applies the choice to both sides.
-        JsonPath queue = viewer().queryParam("integration", id).queryParam("status", "open").get("/api/conflicts").jsonPath();
+        JsonPath queue = viewer().queryParam("integration", id).queryParam("status", "open").get("/api/conflicts")
+                .jsonPath();
         assertThat(queue.getList("items")).hasSize(1);
         assertThat(queue.getString("items[0].field")).isEqualTo("tier");
         assertThat(queue.getString("items[0].komoValue")).isEqualTo("GOLD");
         assertThat(queue.getString("items[0].externalValue")).isEqualTo("PLATINUM");
         int before = platform.recordsFor(email).size();
-        operator().body("{\"winner\": \"external\"}").post("/api/conflicts/" + queue.getString("items[0].id") + "/resolve")
+        operator().body("{\"winner\": \"external\"}")
+                .post("/api/conflicts/" + queue.getString("items[0].id") + "/resolve")
                 .then().statusCode(200);
         viewer().get("/api/contacts/" + contactId).then().body("tier", equalTo("PLATINUM"));
         await().atMost(WAIT).until(() -> platform.recordsFor(email).size() > before);
-        assertThat(platform.recordsFor(email).get(platform.recordsFor(email).size() - 1)).containsEntry("tier", "PLATINUM");
+        assertThat(platform.recordsFor(email).get(platform.recordsFor(email).size() - 1)).containsEntry("tier",
+                "PLATINUM");
         viewer().queryParam("integration", id).queryParam("status", "open").get("/api/conflicts").then()
                 .body("items.size()", equalTo(0));
     }
@@ -303,7 +324,8 @@ class WebhookSyncEndToEndTest {
             emails.add(uniqueEmail("fault" + i));
             createContact("{\"email\": \"%s\", \"firstName\": \"F%d\"}".formatted(emails.get(i), i));
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> emails.stream().allMatch(e -> !platform.recordsFor(e).isEmpty()));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> emails.stream().allMatch(e -> !platform.recordsFor(e).isEmpty()));
         JsonPath usage = viewer().get("/api/integrations/" + id + "/status").jsonPath();
         assertThat(usage.getLong("apiUsage.throttled")).isEqualTo(2);
         assertThat(usage.getLong("apiUsage.requests")).as("three 500s, two 429s, a timeout, then at least one success")
@@ -332,7 +354,8 @@ class WebhookSyncEndToEndTest {
         assertThat(letter.getString("items[0].routeId")).isEqualTo(id + ".outbound");
 
         operator().body("{\"firstName\": \"Fixed\"}").patch("/api/contacts/" + contactId).then().statusCode(200);
-        await().atMost(WAIT).until(() -> platform.recordsFor(email).stream().anyMatch(b -> "Fixed".equals(b.get("first_name"))));
+        await().atMost(WAIT)
+                .until(() -> platform.recordsFor(email).stream().anyMatch(b -> "Fixed".equals(b.get("first_name"))));
         operator().post("/api/dead-letters/" + letter.getString("items[0].id") + "/replay").then().statusCode(200);
         viewer().get("/api/dead-letters/" + letter.getString("items[0].id")).then().body("status", equalTo("replayed"));
     }

@@ -16,10 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-
-import io.komo.sync.connector.webhook.WebhookReceiverFake;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
-import io.komo.sync.testing.KafkaFeedProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -27,6 +23,10 @@ import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.komo.sync.connector.webhook.WebhookReceiverFake;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.komo.sync.testing.KafkaFeedProfile;
 
 /**
  * In kafka mode an integration takes Komo's changes from the topic, in its own consumer group, against

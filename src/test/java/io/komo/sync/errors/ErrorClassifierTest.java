@@ -1,12 +1,7 @@
 package io.komo.sync.errors;
 
-import io.komo.sync.connector.spi.CallOutcome;
-import io.komo.sync.testing.MutableClock;
-import io.komo.sync.connector.spi.ThrottleSignal;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.komo.sync.errors.Classification.Kind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -16,10 +11,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import io.komo.sync.connector.spi.CallOutcome;
+import io.komo.sync.connector.spi.ThrottleSignal;
+import io.komo.sync.errors.Classification.Kind;
+import io.komo.sync.testing.MutableClock;
 
 class ErrorClassifierTest {
 
@@ -32,7 +33,8 @@ class ErrorClassifierTest {
         @ParameterizedTest
         @ValueSource(ints = {500, 502, 503, 504, 599, 408})
         void serverErrorsAndRequestTimeoutAreRetryable(int status) {
-            assertThat(generic.classify(CallOutcome.of(status, ""))).isEqualTo(Classification.retryable("HTTP " + status));
+            assertThat(generic.classify(CallOutcome.of(status, "")))
+                    .isEqualTo(Classification.retryable("HTTP " + status));
         }
 
         @Test
@@ -81,7 +83,8 @@ class ErrorClassifierTest {
         @ParameterizedTest
         @ValueSource(ints = {400, 403, 404, 409, 413, 422, 300, 200})
         void otherStatusesArePermanent(int status) {
-            assertThat(generic.classify(CallOutcome.of(status, "{}"))).isEqualTo(Classification.permanent("HTTP " + status));
+            assertThat(generic.classify(CallOutcome.of(status, "{}")))
+                    .isEqualTo(Classification.permanent("HTTP " + status));
         }
 
         @Test
@@ -99,7 +102,8 @@ class ErrorClassifierTest {
             assertThat(generic.classify(new SocketTimeoutException("Read timed out")))
                     .isEqualTo(Classification.retryable("SocketTimeoutException: Read timed out"));
             assertThat(generic.classify(new ConnectException("Connection refused")).kind()).isEqualTo(Kind.RETRYABLE);
-            assertThat(generic.classify(new HttpTimeoutException("request timed out")).kind()).isEqualTo(Kind.RETRYABLE);
+            assertThat(generic.classify(new HttpTimeoutException("request timed out")).kind())
+                    .isEqualTo(Kind.RETRYABLE);
             assertThat(generic.classify(new TimeoutException()).kind()).isEqualTo(Kind.RETRYABLE);
         }
 
@@ -206,7 +210,8 @@ class ErrorClassifierTest {
 
         @Test
         void aConnectorCanContributeItsOwnSignal() {
-            ThrottleSignal zohoCredits = response -> response.status() == 400 && response.body().contains("LIMIT_EXCEEDED");
+            ThrottleSignal zohoCredits = response -> response.status() == 400
+                    && response.body().contains("LIMIT_EXCEEDED");
             ErrorClassifier zoho = new ErrorClassifier(List.of(zohoCredits), Duration.ofSeconds(60), clock);
 
             assertThat(zoho.classify(CallOutcome.of(400, "{\"code\":\"LIMIT_EXCEEDED\"}")).retryAfter())

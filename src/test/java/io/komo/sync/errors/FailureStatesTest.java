@@ -1,13 +1,11 @@
 package io.komo.sync.errors;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -61,7 +59,8 @@ class FailureStatesTest {
         })).isInstanceOf(IllegalStateException.class);
 
         assertThat(failures.isFailing(integration)).isFalse();
-        assertThat(failures.recordFailure(integration)).as("raised again, since the first event was rolled back too").isTrue();
+        assertThat(failures.recordFailure(integration)).as("raised again, since the first event was rolled back too")
+                .isTrue();
     }
 
     private void sql(String statement) throws Exception {

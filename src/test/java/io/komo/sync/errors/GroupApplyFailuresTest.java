@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -1,16 +1,17 @@
 package io.komo.sync.errors;
 
-import io.komo.sync.connector.spi.CallOutcome;
-import io.komo.sync.connector.spi.ThrottleSignal;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.komo.sync.connector.spi.CallOutcome;
+import io.komo.sync.connector.spi.ThrottleSignal;
 
 /**
  * Throttle signals of platforms that do not (only) answer 429 (shared/vendor-apis/README.md section 1), as their
@@ -28,8 +29,8 @@ final class PlatformThrottleSignals {
      * Salesforce answers an exhausted API allocation with HTTP 403 and errorCode REQUEST_LIMIT_EXCEEDED, with no 429
      * and no Retry-After (vendor-apis/notes/salesforce.md, "Limits"; errorcodes.htm). Other 403s are permissions.
      */
-    public static final ThrottleSignal SALESFORCE =
-            response -> response.status() == 403 && response.body().contains("REQUEST_LIMIT_EXCEEDED");
+    public static final ThrottleSignal SALESFORCE = response -> response.status() == 403
+            && response.body().contains("REQUEST_LIMIT_EXCEEDED");
 
     private static final Set<String> MARKETO_RATE_CODES = Set.of("606", "615");
 

@@ -1,10 +1,10 @@
 package io.komo.sync.errors;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {

@@ -15,14 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
 import javax.sql.DataSource;
 
-import io.komo.sync.contact.ChangeEvent;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import io.komo.sync.contact.ChangeEvent;
 
 @QuarkusTest
 class EmbeddedChangeFeedTest {
@@ -54,7 +54,8 @@ class EmbeddedChangeFeedTest {
         }
         for (int round = 0; round < 3; round++) {
             for (String id : ids) {
-                operator().body("{\"points\": %d}".formatted(round + 1)).patch("/api/contacts/" + id).then().statusCode(200);
+                operator().body("{\"points\": %d}".formatted(round + 1)).patch("/api/contacts/" + id).then()
+                        .statusCode(200);
             }
         }
 
@@ -68,7 +69,8 @@ class EmbeddedChangeFeedTest {
             assertThat(io.restassured.path.json.JsonPath.from(events.get(3).payload()).getInt("points")).isEqualTo(3);
         });
         assertThat(probe.received).extracting(ChangeEvent::seq).doesNotHaveDuplicates().isSorted();
-        await().atMost(Duration.ofSeconds(5)).until(() -> cursor() == probe.received.get(probe.received.size() - 1).seq());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> cursor() == probe.received.get(probe.received.size() - 1).seq());
     }
 
     @Test

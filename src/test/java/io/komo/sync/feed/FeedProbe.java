@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.komo.sync.contact.ChangeEvent;
 import jakarta.inject.Singleton;
 import org.apache.camel.builder.RouteBuilder;
+
+import io.komo.sync.contact.ChangeEvent;
 
 /** A consumer of the embedded feed for tests: records what it receives and can be told to fail. */
 // A singleton, not a proxied bean: the tests read its fields directly.

@@ -1,7 +1,5 @@
 package io.komo.sync.feed;
 
-import io.komo.sync.camel.CamelNames;
-
 import static io.komo.sync.testing.Api.createContact;
 import static io.komo.sync.testing.Api.operator;
 import static io.komo.sync.testing.Api.uniqueEmail;
@@ -9,7 +7,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -23,10 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
-import io.komo.sync.testing.KafkaFeedProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -36,6 +31,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+
+import io.komo.sync.camel.CamelNames;
+import io.komo.sync.testing.KafkaFeedProfile;
 
 /** With Kafka enabled, every change reaches the topic exactly once, in order per contact, against a real broker. */
 @QuarkusTest
@@ -70,7 +68,8 @@ class KafkaChangeFeedTest {
         }
         for (int round = 1; round <= 5; round++) {
             for (String id : contacts) {
-                operator().body("{\"points\": %d}".formatted(round)).patch("/api/contacts/" + id).then().statusCode(200);
+                operator().body("{\"points\": %d}".formatted(round)).patch("/api/contacts/" + id).then()
+                        .statusCode(200);
             }
         }
         Map<String, List<Long>> expected = outboxSeqs(contacts);
@@ -124,8 +123,9 @@ class KafkaChangeFeedTest {
 
     private Map<String, List<Long>> outboxSeqs(List<String> contacts) throws Exception {
         Map<String, List<Long>> seqs = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT contact_id, seq FROM change_event WHERE contact_id = ANY (?) ORDER BY seq")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT contact_id, seq FROM change_event WHERE contact_id = ANY (?) ORDER BY seq")) {
             read.setArray(1, c.createArrayOf("uuid", contacts.stream().map(UUID::fromString).toArray()));
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
@@ -137,8 +137,9 @@ class KafkaChangeFeedTest {
     }
 
     private long unpublished(List<String> contacts) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT count(*) FROM change_event WHERE contact_id = ANY (?) AND published_at IS NULL")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT count(*) FROM change_event WHERE contact_id = ANY (?) AND published_at IS NULL")) {
             read.setArray(1, c.createArrayOf("uuid", contacts.stream().map(UUID::fromString).toArray()));
             try (ResultSet rs = read.executeQuery()) {
                 rs.next();

@@ -1,11 +1,11 @@
 package io.komo.sync.filter;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 class ContactExpressionTest {

@@ -1,6 +1,5 @@
 package io.komo.sync.filter;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package io.komo.sync.inbound;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,10 +9,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
-import io.komo.sync.connector.spi.InboundRecord;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -22,6 +19,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import io.komo.sync.connector.spi.InboundRecord;
 
 /** The inbound aggregator's repository and strategy against the real database, as Camel's aggregator drives them. */
 @QuarkusTest
@@ -47,8 +46,9 @@ class InboundAggregationRepositoryTest {
     @BeforeEach
     void integration() throws Exception {
         integration = "agg-" + UUID.randomUUID().toString().substring(0, 8);
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO integration (id, platform, definition, created_at, updated_at) VALUES (?, 'webhook', '{}', now(), now())")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO integration (id, platform, definition, created_at, updated_at) VALUES (?, 'webhook', '{}', now(), now())")) {
             insert.setString(1, integration);
             insert.executeUpdate();
         }
@@ -61,7 +61,8 @@ class InboundAggregationRepositoryTest {
             fields.put((String) fieldsAndValues[i], fieldsAndValues[i + 1]);
         }
         Exchange exchange = new DefaultExchange(camel);
-        exchange.getIn().setBody(PendingChange.of(key, UUID.randomUUID(), new InboundRecord("ext-" + key, fields, at, false)));
+        exchange.getIn()
+                .setBody(PendingChange.of(key, UUID.randomUUID(), new InboundRecord("ext-" + key, fields, at, false)));
         return exchange;
     }
 
@@ -74,11 +75,13 @@ class InboundAggregationRepositoryTest {
 
     @Test
     void aGroupIsStoredAsJsonAndReadBackWithItsExchangeIdAndFoldedChange() {
-        Exchange first = aggregate("ann", exchange("ann", T1, "first_name", "Ann", "points", 7, "lists", java.util.List.of("a")));
+        Exchange first = aggregate("ann",
+                exchange("ann", T1, "first_name", "Ann", "points", 7, "lists", java.util.List.of("a")));
         Exchange second = exchange("ann", T1.plusSeconds(1), "first_name", "Anna", "phone", null);
         Exchange group = aggregate("ann", second);
 
-        assertThat(group.getExchangeId()).as("the group keeps its first exchange's id").isEqualTo(first.getExchangeId());
+        assertThat(group.getExchangeId()).as("the group keeps its first exchange's id")
+                .isEqualTo(first.getExchangeId());
         Exchange read = repository.get(camel, "ann");
         assertThat(read.getExchangeId()).isEqualTo(first.getExchangeId());
         PendingChange change = read.getIn().getBody(PendingChange.class);
@@ -113,10 +116,12 @@ class InboundAggregationRepositoryTest {
         assertThat(recovered.getExchangeId()).isEqualTo(group.getExchangeId());
         assertThat(recovered.getProperty(Exchange.AGGREGATED_CORRELATION_KEY)).isEqualTo("ann");
         assertThat(recovered.getProperty(Exchange.AGGREGATED_COMPLETED_BY)).isEqualTo("force");
-        assertThat(recovered.getIn().getBody(PendingChange.class)).isEqualTo(group.getIn().getBody(PendingChange.class));
+        assertThat(recovered.getIn().getBody(PendingChange.class))
+                .isEqualTo(group.getIn().getBody(PendingChange.class));
 
         aggregate("ann", exchange("ann", T1, "tier", "SILVER"));
-        assertThat(repository.getKeys()).as("an open and a completed group of one contact can coexist").containsExactly("ann");
+        assertThat(repository.getKeys()).as("an open and a completed group of one contact can coexist")
+                .containsExactly("ann");
 
         repository.confirm(camel, group.getExchangeId());
         assertThat(repository.scan(camel)).isEmpty();
@@ -134,7 +139,8 @@ class InboundAggregationRepositoryTest {
             repository.remove(camel, "ann", group);
             assertThat(store.take(integration, group.getExchangeId())).isTrue();
         });
-        assertThat(repository.getKeys()).as("a group whose application rolled back is open again").containsExactly("ann");
+        assertThat(repository.getKeys()).as("a group whose application rolled back is open again")
+                .containsExactly("ann");
     }
 
     private static void rolledBack(Runnable work) {

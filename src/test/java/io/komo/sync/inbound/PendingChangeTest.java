@@ -1,6 +1,5 @@
 package io.komo.sync.inbound;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -8,9 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.Test;
+
 import io.komo.sync.connector.spi.InboundRecord;
 import io.komo.sync.inbound.PendingChange.FieldChange;
-import org.junit.jupiter.api.Test;
 
 class PendingChangeTest {
 
@@ -62,11 +62,14 @@ class PendingChangeTest {
 
     @Test
     void equalOrUnknownTimesAreOrderedByArrival() {
-        assertThat(change(first, T1, "tier", "GOLD").then(change(second, T1, "tier", "PLATINUM")).fields().get("tier").value())
+        assertThat(change(first, T1, "tier", "GOLD").then(change(second, T1, "tier", "PLATINUM")).fields().get("tier")
+                .value())
                 .isEqualTo("PLATINUM");
-        assertThat(change(first, T2, "tier", "GOLD").then(change(second, null, "tier", "PLATINUM")).fields().get("tier"))
+        assertThat(
+                change(first, T2, "tier", "GOLD").then(change(second, null, "tier", "PLATINUM")).fields().get("tier"))
                 .isEqualTo(new FieldChange("PLATINUM", null));
-        assertThat(change(first, null, "tier", "GOLD").then(change(second, T1, "tier", "PLATINUM")).fields().get("tier").value())
+        assertThat(change(first, null, "tier", "GOLD").then(change(second, T1, "tier", "PLATINUM")).fields().get("tier")
+                .value())
                 .isEqualTo("PLATINUM");
     }
 
@@ -106,7 +109,8 @@ class PendingChangeTest {
 
     @Test
     void theLaterKnownExternalIdIsKept() {
-        PendingChange withoutId = PendingChange.of("key", first, new InboundRecord(null, Map.of("tier", "GOLD"), null, false));
+        PendingChange withoutId = PendingChange.of("key", first,
+                new InboundRecord(null, Map.of("tier", "GOLD"), null, false));
 
         assertThat(withoutId.then(change(second, null, "tier", "SILVER")).externalId()).isEqualTo("ext-1");
         assertThat(change(first, null, "tier", "SILVER").then(withoutId).externalId()).isEqualTo("ext-1");

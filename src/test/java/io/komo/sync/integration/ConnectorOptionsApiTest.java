@@ -19,14 +19,16 @@ class ConnectorOptionsApiTest {
         JsonPath problem = admin().contentType("application/json").body("""
                 {"id": "options-refused", "platform": "webhook", "endpoint": {"baseUrl": "http://127.0.0.1:9"},
                  "auth": {"type": "oauth2"}, "options": {"idField": 7, "secretField": "x"}}""")
-                .post("/api/integrations").then().statusCode(400).contentType("application/problem+json").extract().jsonPath();
+                .post("/api/integrations").then().statusCode(400).contentType("application/problem+json").extract()
+                .jsonPath();
 
         Map<String, String> errors = new HashMap<>();
         problem.<Map<String, String>>getList("errors").forEach(e -> errors.put(e.get("field"), e.get("message")));
         assertThat(errors).containsOnlyKeys("auth.type", "options.idField", "options.secretField");
         assertThat(errors.get("auth.type")).contains("does not take 'oauth2'").contains("bearer");
         assertThat(errors.get("options.idField")).isEqualTo("expected a non-empty text, not 7");
-        assertThat(errors.get("options.secretField")).contains("unknown option").contains("idField, changedAtField, deletedField");
+        assertThat(errors.get("options.secretField")).contains("unknown option")
+                .contains("idField, changedAtField, deletedField");
     }
 
     @Test

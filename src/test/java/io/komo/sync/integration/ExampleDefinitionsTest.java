@@ -13,13 +13,13 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
 
 import io.komo.sync.connector.spi.Connector;
 import io.komo.sync.connector.spi.ConnectorRegistry;
 import io.komo.sync.definition.DefinitionValidator;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
 
 /**
  * The sample definitions users copy must stay valid as the definition format and the connectors' options change:
@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ExampleDefinitionsTest {
 
-    private static final List<Path> EXAMPLE_DIRECTORIES = List.of(Path.of("config/examples"), Path.of("src/test/resources/examples"));
+    private static final List<Path> EXAMPLE_DIRECTORIES = List.of(Path.of("config/examples"),
+            Path.of("src/test/resources/examples"));
     private static final String CONNECTOR_PACKAGES = "io.komo.sync.connector.";
 
     @Inject

@@ -1,7 +1,5 @@
 package io.komo.sync.integration;
 
-import io.komo.sync.definition.IntegrationStatus;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -9,6 +7,8 @@ import java.time.Instant;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+
+import io.komo.sync.definition.IntegrationStatus;
 
 class FailedAppliesTest {
 

@@ -12,24 +12,24 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
-import io.komo.sync.testing.DeletesCreatedIntegrations;
-import io.komo.sync.testing.TestPlatformConnector;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.komo.sync.testing.TestPlatformConnector;
 
 @QuarkusTest
 @ExtendWith(DeletesCreatedIntegrations.class)
@@ -97,9 +97,11 @@ class IntegrationApiTest {
                 .then().statusCode(409).contentType("application/problem+json").body("detail", containsString(id));
 
         // The path gives the id, so the body may leave it out.
-        admin().body(definition(id, "Second name").replace("\"id\": \"" + id + "\",", "")).put("/api/integrations/" + id)
+        admin().body(definition(id, "Second name").replace("\"id\": \"" + id + "\",", ""))
+                .put("/api/integrations/" + id)
                 .then().statusCode(200).body("name", equalTo("Second name")).body("status", equalTo("draft"));
-        assertThat(viewer().get("/api/integrations/" + id).jsonPath().getString("definition.name")).isEqualTo("Second name");
+        assertThat(viewer().get("/api/integrations/" + id).jsonPath().getString("definition.name"))
+                .isEqualTo("Second name");
 
         admin().delete("/api/integrations/" + id).then().statusCode(204);
         viewer().get("/api/integrations/" + id).then().statusCode(404).contentType("application/problem+json");
@@ -122,7 +124,8 @@ class IntegrationApiTest {
         String cursor = first.getString("nextCursor");
         assertThat(cursor).isEqualTo(prefix + "-b");
 
-        JsonPath second = viewer().queryParam("limit", 2).queryParam("cursor", cursor).get("/api/integrations").jsonPath();
+        JsonPath second = viewer().queryParam("limit", 2).queryParam("cursor", cursor).get("/api/integrations")
+                .jsonPath();
         assertThat(second.getList("items.id").get(0)).isEqualTo(prefix + "-c");
 
         viewer().queryParam("limit", 0).get("/api/integrations").then().statusCode(400)
@@ -148,9 +151,10 @@ class IntegrationApiTest {
         viewer().get("/api/integrations/" + id).then().body("health", equalTo("healthy"));
 
         // An open dead letter is a warning, on the status endpoint and in the list alike.
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO dead_letter (id, integration_id, stage, status, created_at, updated_at) "
-                        + "VALUES (?, ?, 'deliver', 'open', now(), now())")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO dead_letter (id, integration_id, stage, status, created_at, updated_at) "
+                                + "VALUES (?, ?, 'deliver', 'open', now(), now())")) {
             insert.setObject(1, UUID.randomUUID());
             insert.setString(2, id);
             insert.executeUpdate();
@@ -180,9 +184,11 @@ class IntegrationApiTest {
 
         Map<String, String> errors = new java.util.HashMap<>();
         problem.<Map<String, String>>getList("errors").forEach(e -> errors.put(e.get("field"), e.get("message")));
-        assertThat(errors).containsOnlyKeys("platform", "plattform", "direction", "trigger.schedule", "trigger.timezone",
+        assertThat(errors).containsOnlyKeys("platform", "plattform", "direction", "trigger.schedule",
+                "trigger.timezone",
                 "mapping[0].komo");
-        assertThat(errors.get("platform")).contains("unknown platform 'no-such-platform'").contains(TestPlatformConnector.PLATFORM);
+        assertThat(errors.get("platform")).contains("unknown platform 'no-such-platform'")
+                .contains(TestPlatformConnector.PLATFORM);
         assertThat(errors.get("plattform")).startsWith("unknown key 'plattform'");
         assertThat(errors.get("direction")).contains("'sideways'").contains("bidirectional");
         assertThat(errors.get("trigger.schedule")).contains("Quartz cron");
@@ -221,7 +227,8 @@ class IntegrationApiTest {
         operator().post("/api/integrations/" + id + "/resume").then().statusCode(200).body("status", equalTo("active"));
         operator().post("/api/integrations/" + id + "/pause").then().statusCode(200);
         // Activating a paused integration resumes it.
-        operator().post("/api/integrations/" + id + "/activate").then().statusCode(200).body("status", equalTo("active"));
+        operator().post("/api/integrations/" + id + "/activate").then().statusCode(200).body("status",
+                equalTo("active"));
         viewer().get("/api/integrations/" + id).then().body("status", equalTo("active"));
 
         List<Map<String, Object>> audit = auditOf(id);
@@ -295,8 +302,9 @@ class IntegrationApiTest {
             assertThat((List<Map<String, String>>) skipped.get("errors")).extracting(e -> e.get("field"))
                     .containsExactlyInAnyOrder("platform", "trigger.schedule");
         });
-        assertThat(auditOf("fixture-loaded")).anySatisfy(e -> assertThat(e).containsEntry("operation", "integration.created")
-                .containsEntry("actor", "config-file").containsEntry("newValue", "active"));
+        assertThat(auditOf("fixture-loaded"))
+                .anySatisfy(e -> assertThat(e).containsEntry("operation", "integration.created")
+                        .containsEntry("actor", "config-file").containsEntry("newValue", "active"));
     }
 
     @Test
@@ -310,18 +318,21 @@ class IntegrationApiTest {
                 mapping: [ { komo: email, external: email } ]
                 """);
         assertThat(loader.load(dir)).isEmpty();
-        viewer().get("/api/integrations/" + id).then().body("status", equalTo("active")).body("name", equalTo("Version one"));
+        viewer().get("/api/integrations/" + id).then().body("status", equalTo("active")).body("name",
+                equalTo("Version one"));
 
         operator().post("/api/integrations/" + id + "/pause").then().statusCode(200);
         Files.writeString(file, Files.readString(file).replace("Version one", "Version two"));
         Files.writeString(dir.resolve("wrong-name.yaml"), "id: " + id + "\nplatform: test-platform\n");
         List<DefinitionLoader.LoadError> errors = loader.load(dir);
 
-        viewer().get("/api/integrations/" + id).then().body("status", equalTo("paused")).body("name", equalTo("Version two"));
+        viewer().get("/api/integrations/" + id).then().body("status", equalTo("paused")).body("name",
+                equalTo("Version two"));
         assertThat(errors).singleElement().satisfies(e -> {
             assertThat(e.file()).isEqualTo("wrong-name.yaml");
             assertThat(e.errors()).extracting(io.komo.sync.api.FieldError::field).containsExactly("id");
         });
-        assertThat(auditOf(id).get(0)).containsEntry("operation", "integration.updated").containsEntry("actor", "config-file");
+        assertThat(auditOf(id).get(0)).containsEntry("operation", "integration.updated").containsEntry("actor",
+                "config-file");
     }
 }

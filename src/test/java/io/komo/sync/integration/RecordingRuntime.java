@@ -1,13 +1,13 @@
 package io.komo.sync.integration;
 
-import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.definition.IntegrationStatus;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
+
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationStatus;
 
 /** Stands in for the engine's runtime in {@link RuntimeNotificationTest}: remembers what it was told. */
 @Alternative

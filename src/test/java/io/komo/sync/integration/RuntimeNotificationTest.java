@@ -7,14 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Set;
 import java.util.UUID;
 
-import io.komo.sync.testing.DeletesCreatedIntegrations;
-import io.komo.sync.testing.TestPlatformConnector;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.komo.sync.testing.TestPlatformConnector;
 
 /** The runtime hears of committed changes only: in order, with the state they left. */
 @QuarkusTest

@@ -1,10 +1,5 @@
 package io.komo.sync.integration;
 
-import io.komo.sync.runtime.ConnectorContexts;
-
-import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.definition.IntegrationStatus;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -12,9 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.komo.sync.connector.spi.ConnectorContext;
-import io.komo.sync.integration.StoredIntegrationsWatch.Stored;
 import org.junit.jupiter.api.Test;
+
+import io.komo.sync.connector.spi.ConnectorContext;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationStatus;
+import io.komo.sync.integration.StoredIntegrationsWatch.Stored;
+import io.komo.sync.runtime.ConnectorContexts;
 
 class StoredIntegrationsWatchTest {
 
@@ -56,7 +55,8 @@ class StoredIntegrationsWatchTest {
     @Test
     void aChangeThisReplicaAlreadyRunsIsNotAppliedAgain() {
         IntegrationDefinition x = definition("x");
-        assertThat(StoredIntegrationsWatch.mustApply(x, IntegrationStatus.ACTIVE, definition("x"), IntegrationStatus.ACTIVE,
+        assertThat(StoredIntegrationsWatch.mustApply(x, IntegrationStatus.ACTIVE, definition("x"),
+                IntegrationStatus.ACTIVE,
                 context(x, "s"), context(definition("x"), "s"))).isFalse();
     }
 

@@ -1,22 +1,23 @@
 package io.komo.sync.mapping;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.assertj.core.api.AbstractListAssert;
+import org.assertj.core.api.ObjectAssert;
+import org.junit.jupiter.api.Test;
 
 import io.komo.sync.api.FieldError;
 import io.komo.sync.mapping.TransformSpec.ArrayHandling;
 import io.komo.sync.mapping.TransformSpec.DatePattern;
 import io.komo.sync.mapping.TransformSpec.NamePart;
 import io.komo.sync.mapping.TransformSpec.ValueType;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import org.assertj.core.api.AbstractListAssert;
-import org.assertj.core.api.ObjectAssert;
-import org.junit.jupiter.api.Test;
 
 /** Every way a mapping list can be wrong, each reported at its exact path. */
 class FieldMapperDefinitionTest {
@@ -209,7 +210,8 @@ class FieldMapperDefinitionTest {
         TransformSpec both = new TransformSpec(null, "E164", null, null, null, null, null, ValueType.TEXT, null);
 
         errorsOf(new FieldMapping("phone", "phone", null, both, null))
-                .containsExactly(new FieldError("mapping[0].transform", "use one transform per mapping, found phone and type"));
+                .containsExactly(
+                        new FieldError("mapping[0].transform", "use one transform per mapping, found phone and type"));
     }
 
     @Test
@@ -273,7 +275,8 @@ class FieldMapperDefinitionTest {
     @Test
     void aDefaultMissingFromTheValueMapIsRejected() {
         errorsOf(new FieldMapping("tier", "tier", null, valueMap(Map.of("GOLD", "Gold")), "BRONZE"))
-                .containsExactly(new FieldError("mapping[0].default", "unusable default: 'BRONZE' has no entry in valueMap"));
+                .containsExactly(
+                        new FieldError("mapping[0].default", "unusable default: 'BRONZE' has no entry in valueMap"));
     }
 
     @Test

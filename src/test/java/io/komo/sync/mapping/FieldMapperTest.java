@@ -1,13 +1,8 @@
 package io.komo.sync.mapping;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.komo.sync.mapping.TransformSpec.ArrayHandling;
-import io.komo.sync.mapping.TransformSpec.DatePattern;
-import io.komo.sync.mapping.TransformSpec.NamePart;
-import io.komo.sync.mapping.TransformSpec.ValueType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,7 +10,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
+
+import io.komo.sync.mapping.TransformSpec.ArrayHandling;
+import io.komo.sync.mapping.TransformSpec.DatePattern;
+import io.komo.sync.mapping.TransformSpec.NamePart;
+import io.komo.sync.mapping.TransformSpec.ValueType;
 
 class FieldMapperTest {
 
@@ -194,7 +195,8 @@ class FieldMapperTest {
     @Test
     void aDateThatDoesNotMatchItsPatternIsAnError() throws Exception {
         FieldMapper mapper = mapper(mapping("lastActivityAt", "day",
-                new TransformSpec(null, null, new DatePattern("dd/MM/yyyy", null), null, null, null, null, null, null)));
+                new TransformSpec(null, null, new DatePattern("dd/MM/yyyy", null), null, null, null, null, null,
+                        null)));
 
         assertThat(mapper.toKomo(Map.of("day", "2025-03-02")).errors())
                 .containsExactly(new MappingError("lastActivityAt", "'2025-03-02' does not match the date format"));
@@ -209,9 +211,9 @@ class FieldMapperTest {
                 .containsExactly(entry("last", "2025-05-20T14:30:00Z"));
         assertThat(mapper.toKomo(Map.of("last", "2025-05-20T16:30:00+02:00", "created", 1716215400000L,
                 "updated", "1716215400000")).record()).containsOnly(
-                entry("lastActivityAt", LAST_ACTIVE),
-                entry("createdAt", Instant.ofEpochMilli(1716215400000L)),
-                entry("updatedAt", Instant.ofEpochMilli(1716215400000L)));
+                        entry("lastActivityAt", LAST_ACTIVE),
+                        entry("createdAt", Instant.ofEpochMilli(1716215400000L)),
+                        entry("updatedAt", Instant.ofEpochMilli(1716215400000L)));
     }
 
     @Test
@@ -292,7 +294,8 @@ class FieldMapperTest {
         MappingResult result = mapper(mapping("lists", "l", type(ValueType.MULTISELECT)))
                 .toExternal(Map.of("lists", List.of("a;b")));
 
-        assertThat(result.errors()).containsExactly(new MappingError("l", "list element 'a;b' contains the separator ';'"));
+        assertThat(result.errors())
+                .containsExactly(new MappingError("l", "list element 'a;b' contains the separator ';'"));
     }
 
     @Test
@@ -312,7 +315,8 @@ class FieldMapperTest {
         FieldMapper mapper = mapper(new FieldMapping(null, "code", null, new TransformSpec(null, null, null,
                 List.of("tier", "points"), "", null, null, null, null), null));
 
-        assertThat(mapper.toExternal(Map.of("tier", "GOLD", "points", 7L)).record()).containsExactly(entry("code", "GOLD7"));
+        assertThat(mapper.toExternal(Map.of("tier", "GOLD", "points", 7L)).record())
+                .containsExactly(entry("code", "GOLD7"));
     }
 
     @Test

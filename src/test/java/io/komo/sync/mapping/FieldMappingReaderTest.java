@@ -1,18 +1,19 @@
 package io.komo.sync.mapping;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.junit.jupiter.api.Test;
+
 import io.komo.sync.mapping.TransformSpec.ArrayHandling;
 import io.komo.sync.mapping.TransformSpec.NamePart;
 import io.komo.sync.mapping.TransformSpec.ValueType;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 class FieldMappingReaderTest {
 

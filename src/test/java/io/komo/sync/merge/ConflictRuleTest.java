@@ -1,12 +1,12 @@
 package io.komo.sync.merge;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,10 +17,10 @@ class ConflictRuleTest {
 
     @ParameterizedTest
     @CsvSource({
-        "two-way, TWO_WAY", "prefer-komo, PREFER_KOMO", "prefer-external, PREFER_EXTERNAL",
-        "prefer-komo-unless-blank, PREFER_KOMO_UNLESS_BLANK",
-        "prefer-external-unless-blank, PREFER_EXTERNAL_UNLESS_BLANK",
-        "komo-only, KOMO_ONLY", "external-only, EXTERNAL_ONLY", "manual, MANUAL", "ignore, IGNORE"})
+            "two-way, TWO_WAY", "prefer-komo, PREFER_KOMO", "prefer-external, PREFER_EXTERNAL",
+            "prefer-komo-unless-blank, PREFER_KOMO_UNLESS_BLANK",
+            "prefer-external-unless-blank, PREFER_EXTERNAL_UNLESS_BLANK",
+            "komo-only, KOMO_ONLY", "external-only, EXTERNAL_ONLY", "manual, MANUAL", "ignore, IGNORE"})
     void readsAndWritesTheHyphenatedName(String wireName, ConflictRule rule) throws Exception {
         assertThat(json.readValue("\"" + wireName + "\"", ConflictRule.class)).isEqualTo(rule);
         assertThat(json.writeValueAsString(rule)).isEqualTo("\"" + wireName + "\"");

@@ -1,11 +1,11 @@
 package io.komo.sync.merge;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 class FieldValuesTest {

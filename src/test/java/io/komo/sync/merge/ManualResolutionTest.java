@@ -1,13 +1,13 @@
 package io.komo.sync.merge;
 
-
 import static io.komo.sync.merge.Fixtures.EARLY;
 import static io.komo.sync.merge.Fixtures.LATE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.komo.sync.merge.ManualResolution.ResolvedConflict;
 import org.junit.jupiter.api.Test;
+
+import io.komo.sync.merge.ManualResolution.ResolvedConflict;
 
 class ManualResolutionTest {
 

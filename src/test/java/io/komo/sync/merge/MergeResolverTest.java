@@ -1,6 +1,5 @@
 package io.komo.sync.merge;
 
-
 import static io.komo.sync.merge.Fixtures.EARLY;
 import static io.komo.sync.merge.Fixtures.LATE;
 import static io.komo.sync.merge.Fixtures.at;
@@ -11,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,7 +65,8 @@ class MergeResolverTest {
 
             assertThat(result.externalWrites()).containsExactly(Map.entry("firstName", "Anne"));
             assertThat(result.komoWrites()).isEmpty();
-            assertThat(result.newBase()).containsExactlyInAnyOrderEntriesOf(values("firstName", "Anne", "tier", "GOLD"));
+            assertThat(result.newBase())
+                    .containsExactlyInAnyOrderEntriesOf(values("firstName", "Anne", "tier", "GOLD"));
             assertThat(result.baseChanged()).isTrue();
             assertThat(result.decisions()).containsExactly(
                     new MergeDecision("firstName", ConflictRule.TWO_WAY, MergeOutcome.TAKE_KOMO, "Ann", "Anne",
@@ -103,7 +104,8 @@ class MergeResolverTest {
 
             assertThat(result.komoWrites()).containsExactly(Map.entry("lastName", "Li"));
             assertThat(result.externalWrites()).isEmpty();
-            assertThat(result.newBase()).containsExactlyInAnyOrderEntriesOf(values("firstName", "Ann", "lastName", "Li"));
+            assertThat(result.newBase())
+                    .containsExactlyInAnyOrderEntriesOf(values("firstName", "Ann", "lastName", "Li"));
         }
     }
 
@@ -156,7 +158,8 @@ class MergeResolverTest {
             MergeResult result = conflictOnName(ConflictRule.TWO_WAY, Side.KOMO, "Anne", EARLY, "Annie", EARLY);
 
             assertThat(result.decisions()).containsExactly(new MergeDecision("firstName", ConflictRule.TWO_WAY,
-                    MergeOutcome.TAKE_KOMO, "Annie", "Anne", "same or unknown change time: source of truth wins", true));
+                    MergeOutcome.TAKE_KOMO, "Annie", "Anne", "same or unknown change time: source of truth wins",
+                    true));
         }
 
         @ParameterizedTest

@@ -36,6 +36,7 @@ class HealthAndMetricsTest {
     @Test
     void theApiIsDocumented() {
         given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200)
-                .body("paths.keySet()", hasItems("/api/contacts", "/api/contacts/{id}", "/api/contacts/bulk", "/api/events"));
+                .body("paths.keySet()",
+                        hasItems("/api/contacts", "/api/contacts/{id}", "/api/contacts/bulk", "/api/events"));
     }
 }

@@ -15,7 +15,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -49,7 +48,8 @@ class SyncLogApiTest {
                 SyncLogEntry.success(integration, "contact.upserted", ann, "ext-1").at(t0),
                 SyncLogEntry.fieldChanged(integration, "contact.updated", ann, "ext-1", "firstName", "Ann", "Anne")
                         .at(t0.plusSeconds(60)),
-                SyncLogEntry.error(integration, "contact.upserted", bob, null, "422: email is invalid").at(t0.plusSeconds(120)),
+                SyncLogEntry.error(integration, "contact.upserted", bob, null, "422: email is invalid")
+                        .at(t0.plusSeconds(120)),
                 SyncLogEntry.conflict(integration, "conflict.resolved", ann, "ext-1", "tier", "GOLD", "SILVER", null)
                         .at(t0.plusSeconds(180)),
                 SyncLogEntry.success(uniqueIntegration(), "contact.upserted", ann, "ext-9").at(t0)));
@@ -64,13 +64,15 @@ class SyncLogApiTest {
             operations.addAll(page.getList("items.operation"));
             cursor = page.getString("nextCursor");
         } while (cursor != null);
-        assertThat(operations).containsExactly("conflict.resolved", "contact.upserted", "contact.updated", "contact.upserted");
+        assertThat(operations).containsExactly("conflict.resolved", "contact.upserted", "contact.updated",
+                "contact.upserted");
 
         viewer().queryParam("integration", integration).queryParam("type", "error").get("/api/logs").then()
                 .statusCode(200).body("items.size()", equalTo(1))
                 .body("items[0].error", equalTo("422: email is invalid"))
                 .body("items[0].contactId", equalTo(bob.toString()));
-        viewer().queryParam("integration", integration).queryParam("type", "success").queryParam("contact", ann.toString())
+        viewer().queryParam("integration", integration).queryParam("type", "success")
+                .queryParam("contact", ann.toString())
                 .get("/api/logs").then().body("items.operation",
                         org.hamcrest.Matchers.contains("contact.updated", "contact.upserted"))
                 .body("items[0].field", equalTo("firstName")).body("items[0].oldValue", equalTo("Ann"))
@@ -89,7 +91,8 @@ class SyncLogApiTest {
         List<String> awkward = List.of("NULL", "", "say \"hi\"", "back\\slash", "{a,b}", "line\nbreak\ttab",
                 "\\N", "carriage\r\nreturn", "Zoë 日本");
         List<SyncLogEntry> entries = new ArrayList<>();
-        awkward.forEach(value -> entries.add(SyncLogEntry.fieldChanged(integration, "field.sent", contact, "ext-1", "note", value, null)));
+        awkward.forEach(value -> entries
+                .add(SyncLogEntry.fieldChanged(integration, "field.sent", contact, "ext-1", "note", value, null)));
         syncLog.append(entries);
 
         JsonPath page = viewer().queryParam("integration", integration).queryParam("limit", 50).get("/api/logs")
@@ -146,7 +149,7 @@ class SyncLogApiTest {
         assertThat(deliveryExists(recent)).as("a recent one").isTrue();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement delete = c.prepareStatement("DELETE FROM webhook_delivery WHERE id = ANY (?)")) {
-            delete.setArray(1, c.createArrayOf("uuid", new Object[] { pending, recent }));
+            delete.setArray(1, c.createArrayOf("uuid", new Object[]{pending, recent}));
             delete.executeUpdate();
         }
     }
@@ -165,7 +168,7 @@ class SyncLogApiTest {
         assertThat(deliveryExists(recent)).as("a recent processed one").isTrue();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement delete = c.prepareStatement("DELETE FROM webhook_delivery WHERE id = ANY (?)")) {
-            delete.setArray(1, c.createArrayOf("uuid", new Object[] { received, recent }));
+            delete.setArray(1, c.createArrayOf("uuid", new Object[]{received, recent}));
             delete.executeUpdate();
         }
     }
@@ -176,9 +179,10 @@ class SyncLogApiTest {
 
     private UUID insertDelivery(String direction, String status, Instant at) throws Exception {
         UUID id = UUID.randomUUID();
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO webhook_delivery (id, direction, subscription_id, event_type, payload, status, received_at) "
-                        + "VALUES (?, ?, ?, 'contact.created', '{}', ?, ?)")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO webhook_delivery (id, direction, subscription_id, event_type, payload, status, received_at) "
+                                + "VALUES (?, ?, ?, 'contact.created', '{}', ?, ?)")) {
             insert.setObject(1, id);
             insert.setString(2, direction);
             insert.setObject(3, UUID.randomUUID());
@@ -200,8 +204,9 @@ class SyncLogApiTest {
     }
 
     private long insertDirectly(String integration, Instant at) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO sync_log (at, integration_id, type, operation) VALUES (?, ?, 'success', 'contact.upserted') RETURNING id")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO sync_log (at, integration_id, type, operation) VALUES (?, ?, 'success', 'contact.upserted') RETURNING id")) {
             insert.setTimestamp(1, Timestamp.from(at));
             insert.setString(2, integration);
             try (ResultSet rs = insert.executeQuery()) {

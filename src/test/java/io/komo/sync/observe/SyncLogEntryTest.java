@@ -1,7 +1,5 @@
 package io.komo.sync.observe;
 
-
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -9,13 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.Test;
+
 import io.komo.sync.merge.ConflictPolicy;
 import io.komo.sync.merge.ConflictRule;
 import io.komo.sync.merge.MergeResolver;
 import io.komo.sync.merge.MergeResult;
 import io.komo.sync.merge.Side;
 import io.komo.sync.merge.SideSnapshot;
-import org.junit.jupiter.api.Test;
 
 class SyncLogEntryTest {
 
@@ -26,8 +25,10 @@ class SyncLogEntryTest {
     void everyConflictDecisionIsLoggedWhateverTheRuleAndNothingElseIs() {
         MergeResult merge = new MergeResolver().merge("c-1",
                 Map.of("first_name", "Ann", "last_name", "Lee", "tier", "GOLD", "city", "Oslo"),
-                SideSnapshot.at(EARLY, Map.of("first_name", "Anne", "last_name", "Li", "tier", "GOLD", "city", "Bergen")),
-                SideSnapshot.at(LATE, Map.of("first_name", "Annie", "last_name", "Leigh", "tier", "SILVER", "city", "Oslo")),
+                SideSnapshot.at(EARLY,
+                        Map.of("first_name", "Anne", "last_name", "Li", "tier", "GOLD", "city", "Bergen")),
+                SideSnapshot.at(LATE,
+                        Map.of("first_name", "Annie", "last_name", "Leigh", "tier", "SILVER", "city", "Oslo")),
                 ConflictPolicy.of(ConflictRule.TWO_WAY, Side.KOMO).withField("last_name", ConflictRule.PREFER_KOMO));
 
         List<SyncLogEntry> logged = SyncLogEntry.conflicts("crm", UUID.randomUUID(), "ext-1", merge.decisions());

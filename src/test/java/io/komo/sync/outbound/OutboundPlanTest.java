@@ -1,16 +1,17 @@
 package io.komo.sync.outbound;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.komo.sync.runtime.CompiledIntegration;
-import io.komo.sync.definition.IntegrationDefinition;
 import org.junit.jupiter.api.Test;
+
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.runtime.CompiledIntegration;
 
 class OutboundPlanTest {
 
     private static CompiledIntegration compiled(String id) {
-        IntegrationDefinition definition = new IntegrationDefinition(id, "webhook", null, null, null, null, null, null, null,
+        IntegrationDefinition definition = new IntegrationDefinition(id, "webhook", null, null, null, null, null, null,
+                null,
                 null, null, null, null, null, null, null, null, null);
         return new CompiledIntegration(definition, null, null, null, null, null, null, null, null, null, 1000);
     }

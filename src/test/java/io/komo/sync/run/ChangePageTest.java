@@ -9,12 +9,12 @@ import java.time.Instant;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.komo.sync.contact.ChangeEvent;
-import io.komo.sync.contact.ContactView;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+
+import io.komo.sync.contact.ChangeEvent;
+import io.komo.sync.contact.ContactView;
 
 /** A backfill's page carries each contact exactly as the API shows it, as the change feed would. */
 @QuarkusTest

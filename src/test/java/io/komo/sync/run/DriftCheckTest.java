@@ -13,16 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.komo.sync.definition.IntegrationStatus;
-import io.komo.sync.testing.DeletesCreatedIntegrations;
-import io.komo.sync.testing.ReadableTestConnector;
-import io.komo.sync.testing.SyncFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.komo.sync.definition.IntegrationStatus;
+import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.komo.sync.testing.ReadableTestConnector;
+import io.komo.sync.testing.SyncFixtures;
 
 @QuarkusTest
 @ExtendWith(DeletesCreatedIntegrations.class)
@@ -57,7 +58,8 @@ class DriftCheckTest {
     /** A Komo contact in scope, and (when {@code onPlatform}) the same record on the platform. */
     private String contact(String integration, String firstName, boolean onPlatform) {
         String email = uniqueEmail("drift");
-        createContact("{\"email\": \"%s\", \"firstName\": \"%s\", \"lastName\": \"%s\"}".formatted(email, firstName, scope));
+        createContact(
+                "{\"email\": \"%s\", \"firstName\": \"%s\", \"lastName\": \"%s\"}".formatted(email, firstName, scope));
         if (onPlatform) {
             platformRecord(integration, "p-" + email, email, firstName);
         }
@@ -105,9 +107,11 @@ class DriftCheckTest {
         assertThat(result.getList("differences")).hasSize(3);
         Map<String, Object> field = difference(result, "field");
         assertThat(field).containsEntry("email", changed).containsEntry("externalId", "p-" + changed)
-                .containsEntry("field", "first_name").containsEntry("komoValue", "Ann").containsEntry("externalValue", "Anna");
+                .containsEntry("field", "first_name").containsEntry("komoValue", "Ann")
+                .containsEntry("externalValue", "Anna");
         assertThat(difference(result, "missing-on-platform")).containsEntry("email", notOnPlatform);
-        assertThat(difference(result, "missing-in-komo")).containsEntry("externalId", "p-only").containsEntry("email", notInKomo);
+        assertThat(difference(result, "missing-in-komo")).containsEntry("externalId", "p-only").containsEntry("email",
+                notInKomo);
         assertThat(result.getBoolean("truncated")).isFalse();
         // Nothing was repaired.
         assertThat(platform.records(id).get("p-" + changed)).containsEntry("first_name", "Anna");
@@ -130,7 +134,8 @@ class DriftCheckTest {
         assertThat(platform.records(id).get("p-" + changed)).containsEntry("first_name", "Ann");
         assertThat(platform.records(id).values()).anySatisfy(r -> assertThat(r).containsEntry("email", notOnPlatform)
                 .containsEntry("first_name", "Carl"));
-        assertThat(fixtures.count("SELECT count(*) FROM contact WHERE email = ? AND first_name = 'Dora' AND deleted_at IS NULL",
+        assertThat(fixtures.count(
+                "SELECT count(*) FROM contact WHERE email = ? AND first_name = 'Dora' AND deleted_at IS NULL",
                 notInKomo)).isEqualTo(1);
 
         JsonPath again = check(id, "{}");
@@ -148,7 +153,8 @@ class DriftCheckTest {
         JsonPath repaired = check(id, "{\"repair\": true}");
         assertThat(repaired.getInt("repaired")).isEqualTo(1);
         assertThat(repaired.getInt("skipped")).isEqualTo(1);
-        assertThat(fixtures.count("SELECT count(*) FROM contact WHERE email = ? AND first_name = 'Anna'", changed)).isEqualTo(1);
+        assertThat(fixtures.count("SELECT count(*) FROM contact WHERE email = ? AND first_name = 'Anna'", changed))
+                .isEqualTo(1);
 
         JsonPath again = check(id, "{}");
         assertThat(again.getList("differences.kind")).containsExactly("missing-on-platform");

@@ -11,11 +11,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import io.komo.sync.outbound.OutboundPlan;
 import io.komo.sync.run.ContactBatches.ChangePage;
 import io.komo.sync.run.PageReadAhead.PageRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 class PageReadAheadTest {
 

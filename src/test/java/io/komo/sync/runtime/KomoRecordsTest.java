@@ -1,6 +1,5 @@
 package io.komo.sync.runtime;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +23,8 @@ class KomoRecordsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2026-02-30T08:07:42Z", "2026-13-28T08:07:42Z", "2026-11-28T24:07:42Z", "2026-11-28T08:60:42Z",
+    @ValueSource(strings = {"2026-02-30T08:07:42Z", "2026-13-28T08:07:42Z", "2026-11-28T24:07:42Z",
+            "2026-11-28T08:60:42Z",
             "2026-11-28T08:07:4xZ", "2026-11-28T08:07:42.1234567890Z", "2026-11-28 08:07:42Z",
             "2026-11-28T08:07:42", "-026-11-28T08:07:42Z", ""})
     void anInvalidTimestampFailsAsInstantParseFails(String text) {

@@ -16,22 +16,23 @@ class ClusteredSchedulerPropertiesTest {
 
     @Test
     void replicasClusterAndChooseTriggersUnderTheDatabaseLock() {
-        Properties properties = ClusteredScheduler.quartzProperties("komo-sync", "replica-a", new ScheduleStoreConfig() {
-            @Override
-            public Duration clusterCheckinInterval() {
-                return Duration.ofSeconds(5);
-            }
+        Properties properties = ClusteredScheduler.quartzProperties("komo-sync", "replica-a",
+                new ScheduleStoreConfig() {
+                    @Override
+                    public Duration clusterCheckinInterval() {
+                        return Duration.ofSeconds(5);
+                    }
 
-            @Override
-            public Duration misfireThreshold() {
-                return Duration.ofMinutes(1);
-            }
+                    @Override
+                    public Duration misfireThreshold() {
+                        return Duration.ofMinutes(1);
+                    }
 
-            @Override
-            public int threadCount() {
-                return 2;
-            }
-        });
+                    @Override
+                    public int threadCount() {
+                        return 2;
+                    }
+                });
         assertThat(properties).containsEntry("org.quartz.jobStore.isClustered", "true")
                 .containsEntry("org.quartz.jobStore.acquireTriggersWithinLock", "true");
     }

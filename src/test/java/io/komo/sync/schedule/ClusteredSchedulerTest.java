@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
 
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.Job;
@@ -84,7 +84,8 @@ class ClusteredSchedulerTest {
     /** The test cluster's rows, so repeated runs on one database do not pile them up. */
     private void forget(String cluster) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            for (String table : List.of("qrtz_fired_triggers", "qrtz_cron_triggers", "qrtz_triggers", "qrtz_job_details",
+            for (String table : List.of("qrtz_fired_triggers", "qrtz_cron_triggers", "qrtz_triggers",
+                    "qrtz_job_details",
                     "qrtz_scheduler_state", "qrtz_locks")) {
                 try (PreparedStatement delete = c.prepareStatement("delete from " + table + " where sched_name = ?")) {
                     delete.setString(1, cluster);

@@ -20,7 +20,8 @@ class ScheduleTriggersTest {
 
     @Test
     void aStoredTriggerWithTheSameCronAndZoneIsKeptWhateverTheSpacing() {
-        assertThat(ScheduleTriggers.isSame(cron("0 0 9 * * ?", "America/New_York"), " 0  0 9 * * ? ", "America/New_York"))
+        assertThat(
+                ScheduleTriggers.isSame(cron("0 0 9 * * ?", "America/New_York"), " 0  0 9 * * ? ", "America/New_York"))
                 .isTrue();
     }
 

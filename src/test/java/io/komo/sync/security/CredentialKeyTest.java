@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.Optional;
-
 import javax.crypto.AEADBadTagException;
 
 import org.junit.jupiter.api.Test;

@@ -16,7 +16,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Map;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,13 +52,15 @@ class CredentialStoreTest {
     void theDatabaseHoldsOnlyCiphertext() throws Exception {
         String id = newId();
         store.put(id, "bearer", Map.of("token", TOKEN));
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
-                "SELECT ciphertext, key_id FROM credential WHERE id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement(
+                        "SELECT ciphertext, key_id FROM credential WHERE id = ?")) {
             select.setString(1, id);
             try (ResultSet rs = select.executeQuery()) {
                 assertThat(rs.next()).isTrue();
                 byte[] ciphertext = rs.getBytes(1);
-                assertThat(new String(ciphertext, StandardCharsets.ISO_8859_1)).doesNotContain(TOKEN).doesNotContain("token");
+                assertThat(new String(ciphertext, StandardCharsets.ISO_8859_1)).doesNotContain(TOKEN)
+                        .doesNotContain("token");
                 assertThat(ciphertext.length).as("12-byte nonce + JSON + 16-byte tag")
                         .isEqualTo(12 + "{\"token\":\"\"}".length() + TOKEN.length() + 16);
                 assertThat(rs.getString(2)).matches("[0-9a-f]{8}");
@@ -94,7 +95,8 @@ class CredentialStoreTest {
 
         admin().body("{\"type\":\"api-key\",\"key\":\"short\",\"header\":\"X-Token\"}").put("/api/credentials/" + id)
                 .then().statusCode(200).body("key", equalTo("****")).body("header", equalTo("X-Token"));
-        admin().body("{\"type\":\"headers\",\"headers\":{\"X-Api-Secret\":\"abcdefghijklmnop1234\",\"X-Tenant\":\"t1\"}}")
+        admin().body(
+                "{\"type\":\"headers\",\"headers\":{\"X-Api-Secret\":\"abcdefghijklmnop1234\",\"X-Tenant\":\"t1\"}}")
                 .put("/api/credentials/" + id).then().statusCode(200)
                 .body("headers.X-Api-Secret", equalTo("****1234")).body("headers.X-Tenant", equalTo("****"));
         assertThat(store.secrets(id)).contains(Map.of("X-Api-Secret", "abcdefghijklmnop1234", "X-Tenant", "t1"));
@@ -115,7 +117,8 @@ class CredentialStoreTest {
                 .body("errors.field", hasItems("token"));
         admin().body("{\"type\":\"headers\",\"headers\":{\"X-A\":1}}").put(path).then().statusCode(400)
                 .body("errors.field", hasItems("headers.X-A"));
-        admin().body("{\"type\":\"headers\"}").put(path).then().statusCode(400).body("errors.field", hasItems("headers"));
+        admin().body("{\"type\":\"headers\"}").put(path).then().statusCode(400).body("errors.field",
+                hasItems("headers"));
         admin().body("{\"type\":\"kerberos\"}").put(path).then().statusCode(400).body("errors.field", hasItems("type"));
         admin().body("{\"type\":\"bearer\",\"token\":\"t\"}").put("/api/credentials/bad%20id").then().statusCode(400)
                 .body("errors.field", hasItems("id"));
@@ -147,7 +150,8 @@ class CredentialStoreTest {
         new SecureRandom().nextBytes(otherKey);
         String sealedElsewhere = new CredentialStore(dataSource, CredentialKey.of(otherKey)).seal("owner-a", TOKEN);
         assertThatThrownBy(() -> store.open("owner-a", sealedElsewhere))
-                .isInstanceOf(CredentialStore.UnreadableCredentialException.class).hasMessageContaining("configured key");
+                .isInstanceOf(CredentialStore.UnreadableCredentialException.class)
+                .hasMessageContaining("configured key");
     }
 
     private static String newId() {

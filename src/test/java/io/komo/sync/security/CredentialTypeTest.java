@@ -7,10 +7,10 @@ import java.util.Arrays;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 
 import io.komo.sync.api.FieldError;
 import io.komo.sync.api.ProblemException;
-import org.junit.jupiter.api.Test;
 
 /** The 400 answer to an unknown credential type names every type there is, so a user can find the one they need. */
 class CredentialTypeTest {

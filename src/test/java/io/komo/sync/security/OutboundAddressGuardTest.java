@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.util.Optional;
 
-import io.komo.sync.api.ProblemException;
 import org.junit.jupiter.api.Test;
+
+import io.komo.sync.api.ProblemException;
 
 class OutboundAddressGuardTest {
 
@@ -15,23 +16,23 @@ class OutboundAddressGuardTest {
 
     @Test
     void refusesInternalIpv4Literals() {
-        for (String host : new String[] { "127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "172.31.255.255",
-                "192.168.1.1", "169.254.169.254", "224.0.0.1", "0.0.0.0", "100.64.0.1" }) {
+        for (String host : new String[]{"127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "172.31.255.255",
+                "192.168.1.1", "169.254.169.254", "224.0.0.1", "0.0.0.0", "100.64.0.1"}) {
             assertThat(strict.isAllowed("http://" + host + "/hook")).as(host).isFalse();
         }
     }
 
     @Test
     void acceptsPublicIpv4Literals() {
-        for (String host : new String[] { "8.8.8.8", "172.32.0.1", "172.15.255.255", "11.0.0.1", "192.169.0.1" }) {
+        for (String host : new String[]{"8.8.8.8", "172.32.0.1", "172.15.255.255", "11.0.0.1", "192.169.0.1"}) {
             assertThat(strict.isAllowed("https://" + host + "/hook")).as(host).isTrue();
         }
     }
 
     @Test
     void refusesInternalIpv6Literals() {
-        for (String host : new String[] { "[::1]", "[::]", "[fe80::1]", "[fc00::1]", "[fd12:3456::1]", "[ff02::1]",
-                "[::ffff:127.0.0.1]", "[::ffff:10.0.0.1]" }) {
+        for (String host : new String[]{"[::1]", "[::]", "[fe80::1]", "[fc00::1]", "[fd12:3456::1]", "[ff02::1]",
+                "[::ffff:127.0.0.1]", "[::ffff:10.0.0.1]"}) {
             assertThat(strict.isAllowed("http://" + host + ":8080/")).as(host).isFalse();
         }
         assertThat(strict.isAllowed("http://[2001:4860:4860::8888]/")).isTrue();
@@ -46,8 +47,8 @@ class OutboundAddressGuardTest {
 
     @Test
     void refusesOtherSchemesAndBrokenUrls() {
-        for (String url : new String[] { "ftp://8.8.8.8/", "file:///etc/passwd", "gopher://8.8.8.8/", "8.8.8.8/path",
-                "http:///nohost", "http://exa mple.com/", "", null }) {
+        for (String url : new String[]{"ftp://8.8.8.8/", "file:///etc/passwd", "gopher://8.8.8.8/", "8.8.8.8/path",
+                "http:///nohost", "http://exa mple.com/", "", null}) {
             assertThat(strict.isAllowed(url)).as(String.valueOf(url)).isFalse();
         }
     }
@@ -73,7 +74,8 @@ class OutboundAddressGuardTest {
         assertThat(guard.isAllowed("http://[fd00::5]/")).isTrue();
         assertThat(guard.isAllowed("http://[fc00::5]/")).isFalse();
         assertThat(guard.isAllowed("http://[::1]:8080/")).isTrue();
-        assertThat(guard.isAllowed("http://fake.internal/")).as("a named host is trusted whatever it resolves to").isTrue();
+        assertThat(guard.isAllowed("http://fake.internal/")).as("a named host is trusted whatever it resolves to")
+                .isTrue();
         assertThat(guard.isAllowed("http://127.0.0.1/")).isFalse();
     }
 

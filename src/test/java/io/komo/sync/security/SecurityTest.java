@@ -36,8 +36,8 @@ class SecurityTest {
         paths.forEach((path, methods) -> {
             if (path.startsWith("/api")) {
                 methods.keySet().stream().filter(m -> !m.equals("parameters"))
-                        .forEach(m -> operations.add(new String[] { m.toUpperCase(),
-                                path.replaceAll("\\{[^}]+}", UUID.randomUUID().toString()) }));
+                        .forEach(m -> operations.add(new String[]{m.toUpperCase(),
+                                path.replaceAll("\\{[^}]+}", UUID.randomUUID().toString())}));
             }
         });
         return operations;
@@ -119,6 +119,7 @@ class SecurityTest {
         }
         String log = all.toString();
         assertThat(log).as("the test log exists and has content").contains("komo-sync");
-        assertThat(log).doesNotContain(ADMIN_TOKEN, OPERATOR_TOKEN, VIEWER_TOKEN, "a-wrong-token-that-must-not-be-logged");
+        assertThat(log).doesNotContain(ADMIN_TOKEN, OPERATOR_TOKEN, VIEWER_TOKEN,
+                "a-wrong-token-that-must-not-be-logged");
     }
 }

@@ -8,12 +8,12 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.komo.sync.connector.spi.WebhookVerdict;
 import org.junit.jupiter.api.Test;
+
+import io.komo.sync.connector.spi.WebhookVerdict;
 
 class StandardWebhooksTest {
 
@@ -79,7 +79,7 @@ class StandardWebhooksTest {
 
     @Test
     void namesTheMissingHeader() {
-        for (String name : new String[] { "webhook-id", "webhook-timestamp", "webhook-signature" }) {
+        for (String name : new String[]{"webhook-id", "webhook-timestamp", "webhook-signature"}) {
             Map<String, String> headers = headers(EXPECTED);
             headers.remove(name);
             assertThat(signer.verify(headers::get, BODY, NOW).reason()).isEqualTo("missing " + name + " header");

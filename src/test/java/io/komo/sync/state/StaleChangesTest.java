@@ -1,6 +1,5 @@
 package io.komo.sync.state;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -30,14 +29,16 @@ class StaleChangesTest {
 
     @Test
     void aFieldChangedOnThePlatformBeforeKomosLaterWriteOfItIsStale() {
-        Set<String> stale = StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER.minusMillis(1)), BASE, SENT::get);
+        Set<String> stale = StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER.minusMillis(1)), BASE,
+                SENT::get);
         assertThat(stale).containsExactly("tier");
         assertThat(StaleChanges.without(reported(), stale)).containsOnlyKeys("first_name");
     }
 
     @Test
     void anOldReportOfTheValueBothSidesHoldIsAPlainEchoNotAStaleChange() {
-        assertThat(StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER.minusMillis(1)), Map.of("tier", "GOLD"), SENT::get))
+        assertThat(StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER.minusMillis(1)), Map.of("tier", "GOLD"),
+                SENT::get))
                 .isEmpty();
         assertThat(StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER.minusMillis(1)), Map.of(), SENT::get))
                 .as("no base yet: the value is not known to be agreed").containsExactly("tier");
@@ -46,21 +47,26 @@ class StaleChangesTest {
     @Test
     void aChangeAtOrAfterKomosWriteCounts() {
         assertThat(StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER), BASE, SENT::get)).isEmpty();
-        assertThat(StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER.plusSeconds(1)), BASE, SENT::get)).isEmpty();
+        assertThat(StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER.plusSeconds(1)), BASE, SENT::get))
+                .isEmpty();
     }
 
     @Test
     void eachFieldIsJudgedByItsOwnChangeTime() {
-        Map<String, Instant> times = Map.of("tier", KOMO_WROTE_TIER.plusSeconds(1), "first_name", KOMO_WROTE_TIER.minusSeconds(1));
+        Map<String, Instant> times = Map.of("tier", KOMO_WROTE_TIER.plusSeconds(1), "first_name",
+                KOMO_WROTE_TIER.minusSeconds(1));
         Map<String, Object> base = Map.of("tier", "PLATINUM", "first_name", "Annie");
-        assertThat(StaleChanges.staleFields(reported(), times, base, Map.of("tier", KOMO_WROTE_TIER, "first_name", KOMO_WROTE_TIER)::get))
+        assertThat(StaleChanges.staleFields(reported(), times, base,
+                Map.of("tier", KOMO_WROTE_TIER, "first_name", KOMO_WROTE_TIER)::get))
                 .containsExactly("first_name");
     }
 
     @Test
     void withoutAChangeTimeOrAWriteOfTheFieldNothingIsStale() {
         assertThat(StaleChanges.staleFields(reported(), Map.of(), BASE, SENT::get)).isEmpty();
-        assertThat(StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER.minusSeconds(60)), BASE, field -> null)).isEmpty();
-        assertThat(StaleChanges.staleFields(Map.of("first_name", "Ann"), allAt(KOMO_WROTE_TIER.minusSeconds(60)), BASE, SENT::get)).isEmpty();
+        assertThat(StaleChanges.staleFields(reported(), allAt(KOMO_WROTE_TIER.minusSeconds(60)), BASE, field -> null))
+                .isEmpty();
+        assertThat(StaleChanges.staleFields(Map.of("first_name", "Ann"), allAt(KOMO_WROTE_TIER.minusSeconds(60)), BASE,
+                SENT::get)).isEmpty();
     }
 }

@@ -1,6 +1,5 @@
 package io.komo.sync.state;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,7 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import javax.sql.DataSource;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -42,8 +40,9 @@ class SyncStateStoreTest {
     @BeforeEach
     void integration() throws Exception {
         integration = "state-" + UUID.randomUUID().toString().substring(0, 8);
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO integration (id, platform, definition, created_at, updated_at) VALUES (?, 'webhook', '{}', now(), now())")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO integration (id, platform, definition, created_at, updated_at) VALUES (?, 'webhook', '{}', now(), now())")) {
             insert.setString(1, integration);
             insert.executeUpdate();
         }
@@ -52,8 +51,9 @@ class SyncStateStoreTest {
     /** Its definition is no integration's: left stored, every replica's watch would try to start it. */
     @AfterEach
     void removeIntegration() throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement delete = c.prepareStatement(
-                "DELETE FROM integration WHERE id = ? OR id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement delete = c.prepareStatement(
+                        "DELETE FROM integration WHERE id = ? OR id = ?")) {
             delete.setString(1, integration);
             delete.setString(2, integration + "-other");
             delete.executeUpdate();
@@ -72,11 +72,13 @@ class SyncStateStoreTest {
         try (Connection c = dataSource.getConnection(); Statement sql = c.createStatement()) {
             sql.executeUpdate("INSERT INTO integration (id, platform, definition, created_at, updated_at) "
                     + "VALUES ('" + other + "', 'webhook', '{}', now(), now())");
-            sql.executeUpdate("INSERT INTO sync_state (integration_id, contact_id, external_id, base_values, last_synced_at) "
-                    + "SELECT '" + other + "', gen_random_uuid(), 'ext-' || n, '{}', now() FROM generate_series(1, 20000) n");
+            sql.executeUpdate(
+                    "INSERT INTO sync_state (integration_id, contact_id, external_id, base_values, last_synced_at) "
+                            + "SELECT '" + other
+                            + "', gen_random_uuid(), 'ext-' || n, '{}', now() FROM generate_series(1, 20000) n");
             sql.execute("ANALYZE sync_state");
             try (PreparedStatement explain = c.prepareStatement("EXPLAIN " + SyncStateStore.LOAD)) {
-                explain.setArray(1, c.createArrayOf("uuid", new UUID[] {UUID.randomUUID(), UUID.randomUUID()}));
+                explain.setArray(1, c.createArrayOf("uuid", new UUID[]{UUID.randomUUID(), UUID.randomUUID()}));
                 explain.setString(2, integration);
                 try (ResultSet rs = explain.executeQuery()) {
                     while (rs.next()) {
@@ -86,7 +88,8 @@ class SyncStateStoreTest {
             }
         }
 
-        assertThat(String.join("\n", plan)).contains("Index Cond: (((integration_id)::text = ").contains("contact_id = wanted.id")
+        assertThat(String.join("\n", plan)).contains("Index Cond: (((integration_id)::text = ")
+                .contains("contact_id = wanted.id")
                 .doesNotContain("Filter: (contact_id = wanted.id)");
     }
 
@@ -129,11 +132,13 @@ class SyncStateStoreTest {
         UUID ann = UUID.randomUUID();
         Instant first = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Instant later = first.plusSeconds(3);
-        store.save(List.of(new SyncState(integration, ann, "ext-ann", Map.of("tier", "GOLD", "first_name", "Ann"), first,
-                Map.of("tier", first, "first_name", first))));
+        store.save(
+                List.of(new SyncState(integration, ann, "ext-ann", Map.of("tier", "GOLD", "first_name", "Ann"), first,
+                        Map.of("tier", first, "first_name", first))));
         store.save(List.of(new SyncState(integration, ann, null, Map.of("tier", "SILVER", "first_name", "Ann"), later,
                 Map.of("tier", later))));
-        store.save(List.of(new SyncState(integration, ann, null, Map.of("tier", "SILVER", "first_name", "Ann"), later)));
+        store.save(
+                List.of(new SyncState(integration, ann, null, Map.of("tier", "SILVER", "first_name", "Ann"), later)));
 
         assertThat(store.load(integration, List.of(ann)).get(ann).sentAt())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("tier", later, "first_name", first));
@@ -167,7 +172,8 @@ class SyncStateStoreTest {
     @Test
     void anIntegrationDeletedWhileABatchWritesItsStatesLeavesNoneBehind() throws Exception {
         deleteTheIntegrationWhileATransactionHas(() -> store.save(
-                List.of(new SyncState(integration, UUID.randomUUID(), "ext-ann", Map.of("tier", "GOLD"), Instant.now()))));
+                List.of(new SyncState(integration, UUID.randomUUID(), "ext-ann", Map.of("tier", "GOLD"),
+                        Instant.now()))));
 
         assertThat(statesOf(integration)).isZero();
     }
@@ -183,12 +189,14 @@ class SyncStateStoreTest {
         annBase.put("phone", null);
         annBase.put("points", 7);
         annBase.put("lists", List.of("a", "b"));
-        SyncState annState = new SyncState(integration, ann, "ext\tann", annBase, now, Map.of(SyncState.EVERY_FIELD, now));
+        SyncState annState = new SyncState(integration, ann, "ext\tann", annBase, now,
+                Map.of(SyncState.EVERY_FIELD, now));
         SyncState bobState = new SyncState(integration, bob, null, Map.of("email", "bob@example.com"), now);
 
         QuarkusTransaction.requiringNew().run(() -> store.save(List.of(annState, bobState), Set.of(ann, bob)));
 
-        assertThat(store.load(integration, List.of(ann, bob))).containsOnly(Map.entry(ann, annState), Map.entry(bob, bobState));
+        assertThat(store.load(integration, List.of(ann, bob))).containsOnly(Map.entry(ann, annState),
+                Map.entry(bob, bobState));
     }
 
     /**
@@ -201,17 +209,20 @@ class SyncStateStoreTest {
         Instant later = first.plusSeconds(5);
         UUID ann = UUID.randomUUID();
         UUID bob = UUID.randomUUID();
-        store.save(List.of(new SyncState(integration, ann, "ext-ann", Map.of("tier", "GOLD", "first_name", "Ann"), first,
-                Map.of("tier", first, "first_name", first))));
+        store.save(
+                List.of(new SyncState(integration, ann, "ext-ann", Map.of("tier", "GOLD", "first_name", "Ann"), first,
+                        Map.of("tier", first, "first_name", first))));
 
         QuarkusTransaction.requiringNew().run(() -> store.save(List.of(
                 new SyncState(integration, ann, null, Map.of("tier", "SILVER"), later, Map.of("tier", later)),
                 new SyncState(integration, bob, "ext-bob", Map.of("tier", "BRONZE"), later)), Set.of(ann, bob)));
 
         Map<UUID, SyncState> loaded = store.load(integration, List.of(ann, bob));
-        assertThat(loaded.get(ann)).isEqualTo(new SyncState(integration, ann, "ext-ann", Map.of("tier", "SILVER"), later,
-                Map.of("tier", later, "first_name", first)));
-        assertThat(loaded.get(bob)).isEqualTo(new SyncState(integration, bob, "ext-bob", Map.of("tier", "BRONZE"), later));
+        assertThat(loaded.get(ann))
+                .isEqualTo(new SyncState(integration, ann, "ext-ann", Map.of("tier", "SILVER"), later,
+                        Map.of("tier", later, "first_name", first)));
+        assertThat(loaded.get(bob))
+                .isEqualTo(new SyncState(integration, bob, "ext-bob", Map.of("tier", "BRONZE"), later));
     }
 
     @Test
@@ -229,7 +240,8 @@ class SyncStateStoreTest {
     void anIntegrationDeletedWhileABatchAppendsItsStatesLeavesNoneBehind() throws Exception {
         UUID ann = UUID.randomUUID();
         deleteTheIntegrationWhileATransactionHas(() -> store.save(
-                List.of(new SyncState(integration, ann, "ext-ann", Map.of("tier", "GOLD"), Instant.now())), Set.of(ann)));
+                List.of(new SyncState(integration, ann, "ext-ann", Map.of("tier", "GOLD"), Instant.now())),
+                Set.of(ann)));
 
         assertThat(statesOf(integration)).isZero();
     }
@@ -264,8 +276,10 @@ class SyncStateStoreTest {
     }
 
     private boolean deleteWaitsForALock() throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement sql = c.createStatement(); ResultSet rs = sql.executeQuery(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM integration%'")) {
+        try (Connection c = dataSource.getConnection();
+                Statement sql = c.createStatement();
+                ResultSet rs = sql.executeQuery(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM integration%'")) {
             rs.next();
             return rs.getInt(1) > 0;
         }
@@ -273,7 +287,8 @@ class SyncStateStoreTest {
 
     private int statesOf(String integrationId) throws Exception {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement count = c.prepareStatement("SELECT count(*) FROM sync_state WHERE integration_id = ?")) {
+                PreparedStatement count = c
+                        .prepareStatement("SELECT count(*) FROM sync_state WHERE integration_id = ?")) {
             count.setString(1, integrationId);
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();

@@ -1,6 +1,5 @@
 package io.komo.sync.state;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -16,7 +15,8 @@ class SyncStateTest {
     private static final Instant RESENT = UPDATED.plusSeconds(60);
 
     private static SyncState sent(Map<String, Instant> sentAt) {
-        return new SyncState("crm", UUID.randomUUID(), "ext-1", Map.of("tier", "GOLD", "first_name", "Ann"), CREATED, sentAt);
+        return new SyncState("crm", UUID.randomUUID(), "ext-1", Map.of("tier", "GOLD", "first_name", "Ann"), CREATED,
+                sentAt);
     }
 
     @Test

@@ -16,7 +16,8 @@ class CopyRowsTest {
 
     @Test
     void separatorsAndBackslashesInsideValuesAreEscaped() {
-        String text = new CopyRows().value("tab\there").value("line\nbreak\r\n").value("back\\slash \\N").endRow().toString();
+        String text = new CopyRows().value("tab\there").value("line\nbreak\r\n").value("back\\slash \\N").endRow()
+                .toString();
 
         assertThat(text).isEqualTo("tab\\there\tline\\nbreak\\r\\n\tback\\\\slash \\\\N\n");
     }

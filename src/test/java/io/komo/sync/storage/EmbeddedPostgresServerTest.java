@@ -26,7 +26,8 @@ class EmbeddedPostgresServerTest {
     }
 
     private static String setting(EmbeddedPostgres postgres, String name) throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement sql = c.createStatement();
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement sql = c.createStatement();
                 ResultSet rs = sql.executeQuery("SHOW " + name)) {
             rs.next();
             return rs.getString(1);

@@ -1,14 +1,14 @@
 package io.komo.sync.subscription;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
 
+import org.junit.jupiter.api.Test;
+
 import io.komo.sync.errors.Classification;
 import io.komo.sync.errors.RetryPolicy;
-import org.junit.jupiter.api.Test;
 
 class DeliveryDecisionTest {
 
@@ -17,13 +17,15 @@ class DeliveryDecisionTest {
 
     @Test
     void aRetryableFailureIsDueAgainAfterAnExponentialBackoff() {
-        DeliveryDecision first = DeliveryDecision.failedCall(policy, 1, Classification.retryable("HTTP 500"), "oops", NOW);
+        DeliveryDecision first = DeliveryDecision.failedCall(policy, 1, Classification.retryable("HTTP 500"), "oops",
+                NOW);
         assertThat(first.status()).isEqualTo(DeliveryDecision.PENDING);
         assertThat(first.attempts()).isEqualTo(1);
         assertThat(first.lastError()).isEqualTo("HTTP 500: oops");
         assertThat(first.nextAttemptAt()).isEqualTo(NOW.plusSeconds(1));
         assertThat(first.finishedAt()).isNull();
-        assertThat(DeliveryDecision.failedCall(policy, 2, Classification.retryable("timeout"), null, NOW).nextAttemptAt())
+        assertThat(
+                DeliveryDecision.failedCall(policy, 2, Classification.retryable("timeout"), null, NOW).nextAttemptAt())
                 .isEqualTo(NOW.plusSeconds(2));
         assertThat(DeliveryDecision.failedCall(policy, 3, Classification.retryable("timeout"), "", NOW).nextAttemptAt())
                 .isEqualTo(NOW.plusSeconds(3));

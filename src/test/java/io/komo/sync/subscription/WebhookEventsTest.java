@@ -1,6 +1,5 @@
 package io.komo.sync.subscription;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +11,6 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.Test;
 
 class WebhookEventsTest {
@@ -45,10 +43,12 @@ class WebhookEventsTest {
         OutboundEvent failed = event("sync.failed", SUBSCRIBED.plusSeconds(2));
         OutboundEvent deleted = event("contact.deleted", SUBSCRIBED.plusSeconds(3));
 
-        List<WebhookDeliveryStore.Pending> pending = WebhookEvents.deliveriesFor(List.of(created, before, failed, deleted),
+        List<WebhookDeliveryStore.Pending> pending = WebhookEvents.deliveriesFor(
+                List.of(created, before, failed, deleted),
                 List.of(contacts, failures), MAPPER, SUBSCRIBED.plusSeconds(5));
 
-        assertThat(pending).extracting(WebhookDeliveryStore.Pending::subscriptionId, WebhookDeliveryStore.Pending::eventType)
+        assertThat(pending)
+                .extracting(WebhookDeliveryStore.Pending::subscriptionId, WebhookDeliveryStore.Pending::eventType)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(contacts.id(), "contact.created"),
                         org.assertj.core.groups.Tuple.tuple(failures.id(), "sync.failed"));
         assertThat(pending.get(0).id()).isEqualTo(WebhookEvents.deliveryId(contacts.id(), created.id()));
@@ -59,7 +59,8 @@ class WebhookEventsTest {
     void anEventOfferedTwiceHasOneDeliveryIdPerSubscription() {
         UUID subscription = UUID.randomUUID();
         UUID event = UUID.randomUUID();
-        assertThat(WebhookEvents.deliveryId(subscription, event)).isEqualTo(WebhookEvents.deliveryId(subscription, event));
+        assertThat(WebhookEvents.deliveryId(subscription, event))
+                .isEqualTo(WebhookEvents.deliveryId(subscription, event));
         assertThat(WebhookEvents.deliveryId(subscription, event))
                 .isNotEqualTo(WebhookEvents.deliveryId(UUID.randomUUID(), event));
     }
@@ -67,6 +68,7 @@ class WebhookEventsTest {
     @Test
     void theTypesAreThoseOfTheApi() {
         assertThat(WebhookEventTypes.ALL).containsExactly("contact.created", "contact.updated", "contact.deleted",
-                "points.awarded", "tier.changed", "form.submitted", "competition.entered", "sync.completed", "sync.failed");
+                "points.awarded", "tier.changed", "form.submitted", "competition.entered", "sync.completed",
+                "sync.failed");
     }
 }

@@ -1,17 +1,16 @@
 package io.komo.sync.subscription;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 
 import io.komo.sync.api.FieldError;
 import io.komo.sync.api.ProblemException;
 import io.komo.sync.security.OutboundAddressGuard;
-import org.junit.jupiter.api.Test;
 
 class WebhookSubscriptionRequestTest {
 
@@ -28,16 +27,18 @@ class WebhookSubscriptionRequestTest {
 
     @Test
     void readsUrlAndEventsDroppingRepeats() throws Exception {
-        WebhookSubscriptionRequest request = read("""
-                {"url": " https://hooks.example.com/komo ", "events": ["contact.created", "sync.failed", "contact.created"]}""");
+        WebhookSubscriptionRequest request = read(
+                """
+                        {"url": " https://hooks.example.com/komo ", "events": ["contact.created", "sync.failed", "contact.created"]}""");
         assertThat(request.url()).isEqualTo("https://hooks.example.com/komo");
         assertThat(request.events()).containsExactly("contact.created", "sync.failed");
     }
 
     @Test
     void namesEveryBadField() {
-        ProblemException problem = refused("""
-                {"url": "ftp://hooks.example.com", "events": ["contact.created", "contact.exploded", 7], "secret": "x"}""");
+        ProblemException problem = refused(
+                """
+                        {"url": "ftp://hooks.example.com", "events": ["contact.created", "contact.exploded", 7], "secret": "x"}""");
         assertThat(problem.problem().status()).isEqualTo(400);
         assertThat(problem.problem().errors()).extracting(FieldError::field)
                 .containsExactlyInAnyOrder("secret", "url", "events[1]", "events[2]");
@@ -49,8 +50,8 @@ class WebhookSubscriptionRequestTest {
 
     @Test
     void internalAddressesAreRefusedWithoutTheAllowlist() {
-        for (String url : new String[] { "http://127.0.0.1:8080/hook", "http://10.1.2.3/hook",
-                "http://169.254.169.254/latest/meta-data", "http://[::1]/hook" }) {
+        for (String url : new String[]{"http://127.0.0.1:8080/hook", "http://10.1.2.3/hook",
+                "http://169.254.169.254/latest/meta-data", "http://[::1]/hook"}) {
             ProblemException problem = refused("{\"url\": \"%s\", \"events\": [\"sync.failed\"]}".formatted(url));
             assertThat(problem.problem().errors()).as(url).singleElement()
                     .satisfies(e -> assertThat(e.field()).isEqualTo("url"))

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class DeletesCreatedIntegrations implements BeforeEachCallback, AfterEachCallback {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DeletesCreatedIntegrations.class);
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
+            .create(DeletesCreatedIntegrations.class);
     private static final String BEFORE = "integrations-before";
 
     @Override

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.connector.spi.ChangedPage;
 import io.komo.sync.connector.spi.Connector;
@@ -17,7 +19,6 @@ import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.connector.spi.WebhookVerdict;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * A platform for tests, {@code test-header-auth}, that authenticates its webhooks the way many platforms do: with
@@ -40,7 +41,8 @@ public class HeaderAuthTestConnector implements Connector {
     @Override
     public WebhookVerdict verifyWebhook(ConnectorContext context, InboundWebhook webhook) {
         verifiedHeaderNames.add(Set.copyOf(webhook.headers().keySet()));
-        return ("Bearer " + TOKEN).equals(webhook.header("Authorization")) ? WebhookVerdict.accepted()
+        return ("Bearer " + TOKEN).equals(webhook.header("Authorization"))
+                ? WebhookVerdict.accepted()
                 : WebhookVerdict.rejected("no valid Authorization header");
     }
 
@@ -58,7 +60,6 @@ public class HeaderAuthTestConnector implements Connector {
     public ConnectorDefaults defaults() {
         return new ConnectorDefaults(100, 10, 1, null, "email");
     }
-
 
     @Override
     public List<FieldDescriptor> describeFields(ConnectorContext context) {

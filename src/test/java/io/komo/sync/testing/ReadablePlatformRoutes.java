@@ -24,7 +24,8 @@ public class ReadablePlatformRoutes extends RouteBuilder {
             exchange.getMessage().setBody("{\"ok\":true}");
         });
         from(READ).routeId("test.readable-platform-read").process(exchange -> {
-            String page = connector.page(exchange.getMessage().getHeader(ReadableTestConnector.INTEGRATION, String.class),
+            String page = connector.page(
+                    exchange.getMessage().getHeader(ReadableTestConnector.INTEGRATION, String.class),
                     exchange.getMessage().getHeader(ReadableTestConnector.SINCE, String.class),
                     exchange.getMessage().getHeader(ReadableTestConnector.CURSOR, String.class),
                     exchange.getMessage().getHeader(ReadableTestConnector.SIZE, Integer.class));

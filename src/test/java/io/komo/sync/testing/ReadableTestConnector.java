@@ -12,6 +12,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.connector.spi.ChangedPage;
@@ -25,8 +27,6 @@ import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.connector.spi.WebhookVerdict;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * A platform for tests that can be read, {@code test-readable}: each integration has its own in-memory
@@ -57,7 +57,8 @@ public class ReadableTestConnector implements Connector {
 
     /** The integration's records on the platform, in insertion order; tests may change them. */
     public Map<String, Map<String, Object>> records(String integrationId) {
-        return platforms.computeIfAbsent(integrationId, id -> java.util.Collections.synchronizedMap(new LinkedHashMap<>()));
+        return platforms.computeIfAbsent(integrationId,
+                id -> java.util.Collections.synchronizedMap(new LinkedHashMap<>()));
     }
 
     /** Sets (or replaces) a record of the platform with the time the platform changed it. */
@@ -148,7 +149,8 @@ public class ReadableTestConnector implements Connector {
     @Override
     public List<RecordResult> upsertResults(ConnectorContext context, List<OutboundRecord> batch, CallOutcome outcome) {
         return batch.stream().map(record -> RecordResult.ok(
-                record.externalId() != null ? record.externalId() : "ext-" + record.contactId(), record.externalId() == null))
+                record.externalId() != null ? record.externalId() : "ext-" + record.contactId(),
+                record.externalId() == null))
                 .toList();
     }
 
@@ -177,7 +179,8 @@ public class ReadableTestConnector implements Connector {
                         }), instant(record.get("changedAt")), false));
             }
             JsonNode next = page.get("next");
-            return new ChangedPage(records, next == null || next.isNull() ? null : next.asText(), instant(page.get("watermark")));
+            return new ChangedPage(records, next == null || next.isNull() ? null : next.asText(),
+                    instant(page.get("watermark")));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }

@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.komo.sync.connector.spi.ActivityRecord;
 import io.komo.sync.connector.spi.CallOutcome;
@@ -23,8 +25,6 @@ import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.connector.spi.WebhookVerdict;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * A platform for tests, {@code test-recording}: upserts go to {@link RecordingPlatformRoutes#ENDPOINT}
@@ -102,7 +102,8 @@ public class RecordingTestConnector implements Connector {
     @Override
     public Optional<PreparedCall> activities(ConnectorContext context, List<ActivityRecord> batch) {
         try {
-            return Optional.of(new PreparedCall("POST", RecordingPlatformRoutes.ACTIVITIES, null, mapper.writeValueAsString(batch)));
+            return Optional.of(new PreparedCall("POST", RecordingPlatformRoutes.ACTIVITIES, null,
+                    mapper.writeValueAsString(batch)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -116,7 +117,6 @@ public class RecordingTestConnector implements Connector {
                         record.externalId() == null))
                 .toList();
     }
-
 
     @Override
     public List<FieldDescriptor> describeFields(ConnectorContext context) {

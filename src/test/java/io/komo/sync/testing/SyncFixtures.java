@@ -9,20 +9,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.komo.sync.camel.CamelNames;
-import io.komo.sync.definition.IntegrationDefinition;
-import io.komo.sync.integration.IntegrationRouteLifecycle;
-import io.komo.sync.definition.IntegrationStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
+
+import io.komo.sync.camel.CamelNames;
+import io.komo.sync.definition.IntegrationDefinition;
+import io.komo.sync.definition.IntegrationStatus;
+import io.komo.sync.integration.IntegrationRouteLifecycle;
 
 /**
  * Rows the sync engine would have written, inserted directly: integrations on {@link RecordingTestConnector},
@@ -67,9 +66,11 @@ public class SyncFixtures {
             integrations.apply(mapper.readValue(definition, IntegrationDefinition.class), status);
             // With the supervising route controller a templated route added at run time is left stopped
             // (IntegrationRouteLifecycle does not start it yet); start it as the integration API will have to.
-            for (String stage : List.of(CamelNames.OUTBOUND, CamelNames.INBOUND_AGGREGATE, CamelNames.INBOUND_PROCESS)) {
+            for (String stage : List.of(CamelNames.OUTBOUND, CamelNames.INBOUND_AGGREGATE,
+                    CamelNames.INBOUND_PROCESS)) {
                 String route = CamelNames.routeId(id, stage);
-                if (camel.getRoute(route) != null && camel.getRouteController().getRouteStatus(route) != ServiceStatus.Started) {
+                if (camel.getRoute(route) != null
+                        && camel.getRouteController().getRouteStatus(route) != ServiceStatus.Started) {
                     camel.getRouteController().startRoute(route);
                 }
             }
@@ -84,7 +85,8 @@ public class SyncFixtures {
         UUID id = UUID.randomUUID();
         update("INSERT INTO dead_letter (id, integration_id, stage, route_id, contact_id, payload, exception_type, error, "
                 + "attempts, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?::jsonb, 'PERMANENT', "
-                + "'HTTP 400: bad field', 1, ?, ?, ?)", id, integrationId, stage, integrationId + ".outbound", contactId,
+                + "'HTTP 400: bad field', 1, ?, ?, ?)", id, integrationId, stage, integrationId + ".outbound",
+                contactId,
                 payload, status, Timestamp.from(createdAt), Timestamp.from(createdAt));
         return id;
     }
@@ -105,8 +107,9 @@ public class SyncFixtures {
     }
 
     public Map<String, Object> base(String integrationId, UUID contactId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(
-                "SELECT base_values::text FROM sync_state WHERE integration_id = ? AND contact_id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT base_values::text FROM sync_state WHERE integration_id = ? AND contact_id = ?")) {
             read.setString(1, integrationId);
             read.setObject(2, contactId);
             try (ResultSet rs = read.executeQuery()) {

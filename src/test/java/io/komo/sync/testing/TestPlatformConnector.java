@@ -3,6 +3,8 @@ package io.komo.sync.testing;
 import java.time.Instant;
 import java.util.List;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.connector.spi.ChangedPage;
 import io.komo.sync.connector.spi.Connector;
@@ -15,7 +17,6 @@ import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.connector.spi.WebhookVerdict;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * A platform that exists only in tests, so integrations can be defined and validated without depending on

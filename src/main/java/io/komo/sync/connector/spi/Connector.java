@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-
 /**
  * What the sync engine needs from a platform. A connector builds calls and reads their answers; it
  * never sends anything itself: the engine sends every {@link PreparedCall} through a Camel endpoint

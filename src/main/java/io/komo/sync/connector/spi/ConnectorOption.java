@@ -55,13 +55,15 @@ public record ConnectorOption(String name, Type type, String description, boolea
 
     public ConnectorOption {
         if (name == null || !OPTION_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("an option name is a letter followed by letters, digits, - or _: " + name);
+            throw new IllegalArgumentException(
+                    "an option name is a letter followed by letters, digits, - or _: " + name);
         }
         if (type == null) {
             throw new IllegalArgumentException("option " + name + " has no type");
         }
         if (description == null || description.isBlank()) {
-            throw new IllegalArgumentException("option " + name + " has no description: say what it does for the people writing definitions");
+            throw new IllegalArgumentException(
+                    "option " + name + " has no description: say what it does for the people writing definitions");
         }
         allowedValues = allowedValues == null ? List.of() : List.copyOf(allowedValues);
         if ((type == Type.ENUM) == allowedValues.isEmpty()) {
@@ -146,7 +148,8 @@ public record ConnectorOption(String name, Type type, String description, boolea
             case BOOLEAN -> value instanceof Boolean flag ? Optional.of(flag) : Optional.empty();
             case DURATION -> value instanceof String text ? parseDuration(text).map(d -> (Object) d) : Optional.empty();
             case URL -> value instanceof String text && isHttpUrl(text) ? Optional.of(text) : Optional.empty();
-            case ENUM -> value instanceof String text && allowedValues.contains(text) ? Optional.of(text) : Optional.empty();
+            case ENUM ->
+                value instanceof String text && allowedValues.contains(text) ? Optional.of(text) : Optional.empty();
         };
     }
 

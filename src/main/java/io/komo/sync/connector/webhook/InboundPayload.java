@@ -31,7 +31,8 @@ final class InboundPayload {
             "The member of each pushed record that holds its id on the custom system.").withDefault("id");
     static final ConnectorOption CHANGED_AT_FIELD = ConnectorOption.text("changedAtField",
             "The member of each pushed record that holds when it changed (ISO-8601 with offset); a record without it "
-                    + "counts as changed when the webhook was signed.").withDefault("updatedAt");
+                    + "counts as changed when the webhook was signed.")
+            .withDefault("updatedAt");
     static final ConnectorOption DELETED_FIELD = ConnectorOption.text("deletedField",
             "The member of each pushed record that, when true, says the record was deleted.").withDefault("deleted");
     /** The options of the webhook platform: which members of a pushed record are not fields. */
@@ -94,7 +95,8 @@ final class InboundPayload {
         try {
             return OffsetDateTime.parse(value.asText()).toInstant();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(where + "." + changedAtField + " is not an ISO-8601 date-time with offset");
+            throw new IllegalArgumentException(
+                    where + "." + changedAtField + " is not an ISO-8601 date-time with offset");
         }
     }
 

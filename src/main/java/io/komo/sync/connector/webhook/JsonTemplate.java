@@ -42,7 +42,8 @@ final class JsonTemplate {
         try {
             return json.readTree(out.toString());
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("endpoint.template does not render to valid JSON: " + e.getOriginalMessage());
+            throw new IllegalArgumentException(
+                    "endpoint.template does not render to valid JSON: " + e.getOriginalMessage());
         }
     }
 
@@ -60,7 +61,8 @@ final class JsonTemplate {
                 inString = !inString;
             } else if (inString && c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
                 throw new IllegalArgumentException("endpoint.template has a ${...} placeholder inside a JSON string at "
-                        + "character " + i + "; a placeholder must stand for a whole JSON value, e.g. {\"name\": ${firstName}}");
+                        + "character " + i
+                        + "; a placeholder must stand for a whole JSON value, e.g. {\"name\": ${firstName}}");
             }
         }
     }

@@ -17,15 +17,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import io.komo.sync.connector.spi.AuthType;
 import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.connector.spi.ChangedPage;
 import io.komo.sync.connector.spi.Connector;
 import io.komo.sync.connector.spi.ConnectorContext;
-import io.komo.sync.connector.spi.DeleteKind;
+import io.komo.sync.connector.spi.ConnectorContext.Endpoint;
 import io.komo.sync.connector.spi.ConnectorDefaults;
 import io.komo.sync.connector.spi.ConnectorOption;
+import io.komo.sync.connector.spi.DeleteKind;
 import io.komo.sync.connector.spi.FieldDescriptor;
 import io.komo.sync.connector.spi.InboundRecord;
 import io.komo.sync.connector.spi.InboundWebhook;
@@ -33,9 +35,7 @@ import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.connector.spi.WebhookVerdict;
-import io.komo.sync.connector.spi.ConnectorContext.Endpoint;
 import io.komo.sync.security.StandardWebhooks;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The generic custom endpoint ({@code platform: webhook}): any HTTP API that takes JSON.
@@ -131,7 +131,8 @@ public class WebhookConnector implements Connector {
             throw new IllegalArgumentException("an upsert needs at least one record");
         }
         Endpoint endpoint = endpoint(context);
-        String method = endpoint.method() == null || endpoint.method().isBlank() ? "POST"
+        String method = endpoint.method() == null || endpoint.method().isBlank()
+                ? "POST"
                 : endpoint.method().toUpperCase(Locale.ROOT);
         return call(context, method, url(endpoint), write(body(context, batch)));
     }
@@ -187,10 +188,12 @@ public class WebhookConnector implements Connector {
         boolean created = outcome.status() == 201;
         for (int i = 0; i < batch.size(); i++) {
             OutboundRecord record = batch.get(i);
-            JsonNode answered = answer == null ? null
+            JsonNode answered = answer == null
+                    ? null
                     : answer.isArray() ? answer.get(i) : batch.size() == 1 ? answer : null;
             JsonNode id = answered != null && answered.isObject() ? answered.get("id") : null;
-            String externalId = id != null && !id.isNull() && !id.isContainerNode() ? id.asText()
+            String externalId = id != null && !id.isNull() && !id.isContainerNode()
+                    ? id.asText()
                     : record.externalId() != null ? record.externalId() : record.key();
             results.add(RecordResult.ok(externalId, created));
         }
@@ -278,7 +281,8 @@ public class WebhookConnector implements Connector {
         headers.putAll(AuthHeaders.of(context.authType(), context.credential()));
         String secret = context.webhookSecret().get("secret");
         if (secret != null && !secret.isBlank()) {
-            headers.putAll(StandardWebhooks.fromSecret(secret).signedHeaders(clock.instant(), body == null ? "" : body));
+            headers.putAll(
+                    StandardWebhooks.fromSecret(secret).signedHeaders(clock.instant(), body == null ? "" : body));
         }
         return new PreparedCall(method, url, headers, body);
     }

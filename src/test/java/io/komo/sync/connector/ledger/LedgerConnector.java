@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -25,6 +24,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import io.komo.sync.connector.spi.AuthType;
 import io.komo.sync.connector.spi.CallOutcome;
@@ -41,7 +41,6 @@ import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.connector.spi.ThrottleSignal;
 import io.komo.sync.connector.spi.WebhookVerdict;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The connector kit's proof: a trivial platform, a "ledger" of contacts kept in books, written as a new platform is
@@ -64,7 +63,8 @@ public class LedgerConnector implements Connector {
     static final String SIGNATURE_HEADER = "Ledger-Signature";
     static final Duration TOLERANCE = Duration.ofMinutes(5);
 
-    static final ConnectorOption BOOK = ConnectorOption.text("book", "The ledger book the contacts are kept in.").asRequired();
+    static final ConnectorOption BOOK = ConnectorOption.text("book", "The ledger book the contacts are kept in.")
+            .asRequired();
     /** A book being closed answers 423 Locked for a few seconds; its API documents 10. */
     static final ThrottleSignal BOOK_CLOSING = new ThrottleSignal() {
         @Override
@@ -116,7 +116,8 @@ public class LedgerConnector implements Connector {
 
     @Override
     public List<FieldDescriptor> describeFields(ConnectorContext context) {
-        return List.of(new FieldDescriptor("email", "Email", "text", true), new FieldDescriptor("name", "Name", "text", false),
+        return List.of(new FieldDescriptor("email", "Email", "text", true),
+                new FieldDescriptor("name", "Name", "text", false),
                 new FieldDescriptor("points", "Points", "numeric", false));
     }
 
@@ -144,7 +145,8 @@ public class LedgerConnector implements Connector {
         List<RecordResult> results = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             JsonNode answer = answers.path(i);
-            results.add(answer.hasNonNull("id") ? RecordResult.ok(answer.get("id").asText(), answer.path("created").asBoolean())
+            results.add(answer.hasNonNull("id")
+                    ? RecordResult.ok(answer.get("id").asText(), answer.path("created").asBoolean())
                     : RecordResult.failed(answer.path("error").asText("the ledger gave no result"), false));
         }
         return results;
@@ -155,14 +157,17 @@ public class LedgerConnector implements Connector {
         if (record.externalId() == null) {
             throw new IllegalArgumentException("a ledger entry is deleted by its id, and this record was never synced");
         }
-        return call(context, "DELETE", "/entries/" + URLEncoder.encode(record.externalId(), StandardCharsets.UTF_8), null);
+        return call(context, "DELETE", "/entries/" + URLEncoder.encode(record.externalId(), StandardCharsets.UTF_8),
+                null);
     }
 
     /** The ledger cannot list entries by change time: a read since an instant reads them all (the merge skips those it has). */
     @Override
     public PreparedCall readChangedSince(ConnectorContext context, Instant since, String cursor, int pageSize) {
-        return call(context, "GET", "/entries?after=" + (cursor == null ? "0" : URLEncoder.encode(cursor, StandardCharsets.UTF_8))
-                + "&limit=" + pageSize, null);
+        return call(context, "GET",
+                "/entries?after=" + (cursor == null ? "0" : URLEncoder.encode(cursor, StandardCharsets.UTF_8))
+                        + "&limit=" + pageSize,
+                null);
     }
 
     @Override
@@ -192,7 +197,8 @@ public class LedgerConnector implements Connector {
             return WebhookVerdict.rejected("stale timestamp");
         }
         byte[] expected = ("sha256=" + sign(secret, timestamp + "." + webhook.body())).getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.UTF_8)) ? WebhookVerdict.accepted()
+        return MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.UTF_8))
+                ? WebhookVerdict.accepted()
                 : WebhookVerdict.rejected("signature mismatch");
     }
 
@@ -217,7 +223,9 @@ public class LedgerConnector implements Connector {
         for (JsonNode entry : body.path("entries")) {
             Map<String, Object> fields = new LinkedHashMap<>(json.convertValue(entry.path("fields"), Map.class));
             records.add(new InboundRecord(entry.path("id").asText(), fields,
-                    entry.hasNonNull("changedAt") ? OffsetDateTime.parse(entry.get("changedAt").asText()).toInstant() : null,
+                    entry.hasNonNull("changedAt")
+                            ? OffsetDateTime.parse(entry.get("changedAt").asText()).toInstant()
+                            : null,
                     entry.path("deleted").asBoolean()));
         }
         return records;
@@ -237,7 +245,8 @@ public class LedgerConnector implements Connector {
         try {
             return json.readTree(body == null || body.isBlank() ? "{}" : body);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the ledger answered something that is not JSON: " + e.getOriginalMessage());
+            throw new IllegalArgumentException(
+                    "the ledger answered something that is not JSON: " + e.getOriginalMessage());
         }
     }
 }

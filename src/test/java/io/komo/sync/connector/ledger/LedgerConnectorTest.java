@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import io.komo.sync.connector.ConnectorContractTest;
 import io.komo.sync.connector.spi.Connector;
 import io.komo.sync.connector.spi.ConnectorContext;
 import io.komo.sync.connector.spi.InboundWebhook;
 import io.komo.sync.connector.spi.OutboundRecord;
 import io.komo.sync.errors.Classification.Kind;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The ledger is trivial: everything its test needs is the contract's, fed with the ledger's fixtures. */
 class LedgerConnectorTest extends ConnectorContractTest {
@@ -43,7 +44,8 @@ class LedgerConnectorTest extends ConnectorContractTest {
 
     @Override
     protected ConnectorContext context(String baseUrl, Integer batchSize) {
-        return new ConnectorContext("ledger-1", new ConnectorContext.Endpoint(baseUrl, null, null, null, null), "bearer",
+        return new ConnectorContext("ledger-1", new ConnectorContext.Endpoint(baseUrl, null, null, null, null),
+                "bearer",
                 batchSize, requiredOptions(), Map.of("token", "ledger-token"), Map.of("secret", SECRET));
     }
 
@@ -71,13 +73,15 @@ class LedgerConnectorTest extends ConnectorContractTest {
 
     @Override
     protected String webhookBody(String externalId, String key, boolean deleted) {
-        return "{\"entries\":[{\"id\":\"" + externalId + "\",\"fields\":{\"email\":\"" + key + "\"},\"deleted\":" + deleted + "}]}";
+        return "{\"entries\":[{\"id\":\"" + externalId + "\",\"fields\":{\"email\":\"" + key + "\"},\"deleted\":"
+                + deleted + "}]}";
     }
 
     @Override
     protected InboundWebhook signedWebhook(String body, Instant signedAt) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        LedgerFake.signedHeaders(SECRET, body, signedAt).forEach((name, value) -> headers.put(name.toLowerCase(), List.of(value)));
+        LedgerFake.signedHeaders(SECRET, body, signedAt)
+                .forEach((name, value) -> headers.put(name.toLowerCase(), List.of(value)));
         return new InboundWebhook("POST", "/webhooks/ledger-1", headers, body);
     }
 }

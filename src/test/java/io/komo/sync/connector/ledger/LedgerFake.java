@@ -119,7 +119,8 @@ public final class LedgerFake implements ConnectorContractTest.PlatformFake, Bef
             }
             Request request = event.getRequest();
             String authorization = request.getHeader("Authorization");
-            if (authorization == null || !authorization.startsWith("Bearer ") || authorization.length() == "Bearer ".length()) {
+            if (authorization == null || !authorization.startsWith("Bearer ")
+                    || authorization.length() == "Bearer ".length()) {
                 return json(401, "{\"error\":\"a bearer token is required\"}");
             }
             String path = request.getUrl().replaceFirst("^/books/[^/?]+", "");
@@ -158,7 +159,8 @@ public final class LedgerFake implements ConnectorContractTest.PlatformFake, Bef
                     results.addObject().put("error", "invalid email '" + email + "'");
                     continue;
                 }
-                String id = entries.entrySet().stream().filter(e -> e.getValue().path("fields").path("email").asText().equals(email))
+                String id = entries.entrySet().stream()
+                        .filter(e -> e.getValue().path("fields").path("email").asText().equals(email))
                         .map(Map.Entry::getKey).findFirst().orElse(null);
                 boolean created = id == null;
                 id = created ? "L" + (entries.size() + deleted.size() + 1) : id;
@@ -180,7 +182,8 @@ public final class LedgerFake implements ConnectorContractTest.PlatformFake, Bef
             }
             ObjectNode answer = JSON.createObjectNode();
             ArrayNode page = answer.putArray("entries");
-            changed.stream().limit(limit).forEach(e -> page.addObject().put("id", e.path("id").asText()).set("fields", e.path("fields")));
+            changed.stream().limit(limit)
+                    .forEach(e -> page.addObject().put("id", e.path("id").asText()).set("fields", e.path("fields")));
             if (changed.size() > limit) {
                 answer.put("next", Long.toString(changed.get(limit - 1).path("seq").asLong()));
             } else {

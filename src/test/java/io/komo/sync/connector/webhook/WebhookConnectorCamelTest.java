@@ -1,14 +1,18 @@
 package io.komo.sync.connector.webhook;
 
-import io.komo.sync.errors.ErrorClassifier;
-import io.komo.sync.runtime.ConnectorContexts;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 import io.komo.sync.connector.spi.CallOutcome;
 import io.komo.sync.connector.spi.ConnectorContext;
@@ -17,14 +21,10 @@ import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.definition.IntegrationDefinition;
 import io.komo.sync.definition.IntegrationDefinition.Auth;
 import io.komo.sync.definition.IntegrationDefinition.Endpoint;
+import io.komo.sync.errors.ErrorClassifier;
+import io.komo.sync.runtime.ConnectorContexts;
 import io.komo.sync.security.OutboundAddressGuard;
 import io.komo.sync.security.StandardWebhooks;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 /** A prepared call travels through Camel's http component, as the engine sends it, to a fake receiver. */
 @QuarkusTest

@@ -18,6 +18,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.komo.sync.connector.ConnectorContractTest;
 import io.komo.sync.connector.spi.CallOutcome;
@@ -31,8 +33,6 @@ import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.connector.spi.RecordResult;
 import io.komo.sync.errors.Classification.Kind;
 import io.komo.sync.security.StandardWebhooks;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The custom endpoint: the connector contract against {@link WebhookReceiverFake}, and what is its own — the body
@@ -94,7 +94,8 @@ class WebhookConnectorTest extends ConnectorContractTest {
                 for (WebhookReceiverFake.Received request : receiver.received()) {
                     if (!request.method().equals("DELETE")) {
                         JsonNode body = readTree(request.body());
-                        (body.isArray() ? body : json.createArrayNode().add(body)).forEach(r -> keys.add(r.get("email").asText()));
+                        (body.isArray() ? body : json.createArrayNode().add(body))
+                                .forEach(r -> keys.add(r.get("email").asText()));
                     }
                 }
                 return keys;
@@ -103,7 +104,8 @@ class WebhookConnectorTest extends ConnectorContractTest {
             @Override
             public List<String> deletedKeys() {
                 return receiver.received().stream().filter(r -> r.method().equals("DELETE"))
-                        .map(r -> URLDecoder.decode(r.url().substring(r.url().indexOf("key=") + 4), StandardCharsets.UTF_8))
+                        .map(r -> URLDecoder.decode(r.url().substring(r.url().indexOf("key=") + 4),
+                                StandardCharsets.UTF_8))
                         .toList();
             }
         };
@@ -111,7 +113,8 @@ class WebhookConnectorTest extends ConnectorContractTest {
 
     @Override
     protected ConnectorContext context(String baseUrl, Integer batchSize) {
-        return new ConnectorContext("hook-1", new Endpoint(baseUrl, "/api/contacts", null, Map.of("X-Source", "komo"), null),
+        return new ConnectorContext("hook-1",
+                new Endpoint(baseUrl, "/api/contacts", null, Map.of("X-Source", "komo"), null),
                 null, batchSize, null, null, Map.of("secret", SECRET));
     }
 
@@ -203,14 +206,17 @@ class WebhookConnectorTest extends ConnectorContractTest {
 
     @Test
     void templateRendersAnArrayForBatches() throws Exception {
-        JsonNode body = json.readTree(connector.upsert(batched(endpoint("{\"e\":${email}}"), 10), List.of(ann(), bob())).body());
+        JsonNode body = json
+                .readTree(connector.upsert(batched(endpoint("{\"e\":${email}}"), 10), List.of(ann(), bob())).body());
         assertThat(body.toString()).isEqualTo("[{\"e\":\"ann@example.com\"},{\"e\":\"bob@example.com\"}]");
     }
 
     @Test
     void placeholderInsideAStringIsRefused() {
-        assertThatThrownBy(() -> connector.upsert(context(endpoint("{\"hi\":\"Hello ${firstName}\"}"), null, null, null),
-                List.of(ann()))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whole JSON value");
+        assertThatThrownBy(
+                () -> connector.upsert(context(endpoint("{\"hi\":\"Hello ${firstName}\"}"), null, null, null),
+                        List.of(ann())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whole JSON value");
     }
 
     @Test
@@ -221,7 +227,8 @@ class WebhookConnectorTest extends ConnectorContractTest {
     @Test
     void basicAuth() {
         String expected = "Basic " + Base64.getEncoder().encodeToString("ann:pä55".getBytes(StandardCharsets.UTF_8));
-        assertThat(headersFor("basic", Map.of("username", "ann", "password", "pä55"))).containsEntry("Authorization", expected);
+        assertThat(headersFor("basic", Map.of("username", "ann", "password", "pä55"))).containsEntry("Authorization",
+                expected);
     }
 
     @Test
@@ -253,19 +260,24 @@ class WebhookConnectorTest extends ConnectorContractTest {
 
     @Test
     void authHeadersWinOverEndpointHeaders() {
-        Endpoint clobbering = new Endpoint("https://hooks.example.com", "/c", null, Map.of("Authorization", "nope"), null);
-        PreparedCall call = connector.upsert(context(clobbering, "bearer", Map.of("token", "real"), null), List.of(ann()));
+        Endpoint clobbering = new Endpoint("https://hooks.example.com", "/c", null, Map.of("Authorization", "nope"),
+                null);
+        PreparedCall call = connector.upsert(context(clobbering, "bearer", Map.of("token", "real"), null),
+                List.of(ann()));
         assertThat(call.headers()).containsEntry("Authorization", "Bearer real");
     }
 
     @Test
     void signsTheExactBodyPerStandardWebhooks() {
-        PreparedCall call = connector.upsert(context(endpoint(null), null, null, Map.of("secret", SECRET)), List.of(ann()));
+        PreparedCall call = connector.upsert(context(endpoint(null), null, null, Map.of("secret", SECRET)),
+                List.of(ann()));
         assertThat(call.headers().get("webhook-timestamp")).isEqualTo(Long.toString(NOW.getEpochSecond()));
         assertThat(call.headers().get("webhook-id")).startsWith("msg_");
         assertThat(StandardWebhooks.fromSecret(SECRET).verify(call.headers()::get, call.body(), NOW).valid()).isTrue();
-        PreparedCall again = connector.upsert(context(endpoint(null), null, null, Map.of("secret", SECRET)), List.of(ann()));
-        assertThat(again.headers().get("webhook-id")).as("unique per call").isNotEqualTo(call.headers().get("webhook-id"));
+        PreparedCall again = connector.upsert(context(endpoint(null), null, null, Map.of("secret", SECRET)),
+                List.of(ann()));
+        assertThat(again.headers().get("webhook-id")).as("unique per call")
+                .isNotEqualTo(call.headers().get("webhook-id"));
     }
 
     @Test
@@ -326,7 +338,8 @@ class WebhookConnectorTest extends ConnectorContractTest {
 
     @Test
     void successWithoutJsonFallsBackToTheKey() {
-        assertThat(connector.upsertResults(context(endpoint(null), null, null, null), List.of(ann()), outcome(204, "OK")))
+        assertThat(
+                connector.upsertResults(context(endpoint(null), null, null, null), List.of(ann()), outcome(204, "OK")))
                 .containsExactly(RecordResult.ok("ann@example.com", false));
     }
 
@@ -349,7 +362,8 @@ class WebhookConnectorTest extends ConnectorContractTest {
         ConnectorContext context = context(endpoint(null), null, null, Map.of("secret", SECRET));
         String body = "{\"id\":\"x1\",\"email\":\"ann@example.com\"}";
         Map<String, String> signed = StandardWebhooks.fromSecret(SECRET).signedHeaders(NOW.minusSeconds(30), body);
-        assertThat(connector.verifyWebhook(context, inbound(signed, body + " ")).reason()).isEqualTo("signature mismatch");
+        assertThat(connector.verifyWebhook(context, inbound(signed, body + " ")).reason())
+                .isEqualTo("signature mismatch");
         Map<String, String> old = StandardWebhooks.fromSecret(SECRET).signedHeaders(NOW.minusSeconds(600), body);
         assertThat(connector.verifyWebhook(context, inbound(old, body)).reason()).isEqualTo("stale timestamp");
         assertThat(connector.verifyWebhook(context, inbound(Map.of(), body)).reason()).startsWith("missing webhook-");
@@ -378,7 +392,8 @@ class WebhookConnectorTest extends ConnectorContractTest {
 
         assertThat(connector.parseWebhook(context, inbound(Map.of(), "[{\"id\":1},{\"id\":2,\"deleted\":true}]")))
                 .extracting(InboundRecord::externalId, InboundRecord::deleted)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("1", false), org.assertj.core.groups.Tuple.tuple("2", true));
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("1", false),
+                        org.assertj.core.groups.Tuple.tuple("2", true));
         assertThat(connector.parseWebhook(context, inbound(Map.of(), "{\"records\":[{\"id\":\"a\"},{\"id\":\"b\"}]}")))
                 .extracting(InboundRecord::externalId).containsExactly("a", "b");
     }
@@ -416,7 +431,8 @@ class WebhookConnectorTest extends ConnectorContractTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("records[0] is not a JSON object");
         assertThatThrownBy(() -> connector.parseWebhook(context, inbound(Map.of(), "")))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> connector.parseWebhook(context, inbound(Map.of(), "{\"id\":1,\"updatedAt\":\"soon\"}")))
+        assertThatThrownBy(
+                () -> connector.parseWebhook(context, inbound(Map.of(), "{\"id\":1,\"updatedAt\":\"soon\"}")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("updatedAt");
     }
 

@@ -1,8 +1,8 @@
 package io.komo.sync.connector.webhook;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import java.io.IOException;
@@ -78,9 +78,8 @@ public final class WebhookReceiverFake implements AutoCloseable, BeforeEachCallb
     private final ConcurrentLinkedQueue<Planned> planned = new ConcurrentLinkedQueue<>();
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
     private static final ObjectMapper RECORDS = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> RECORD_TYPE =
-            new TypeReference<>() {
-            };
+    private static final TypeReference<Map<String, Object>> RECORD_TYPE = new TypeReference<>() {
+    };
 
     /** Null until started; a new one for each start, since a stopped WireMock server is not restarted. */
     private WireMockServer server;
@@ -143,7 +142,8 @@ public final class WebhookReceiverFake implements AutoCloseable, BeforeEachCallb
 
     /** The next {@code times} calls answer 429 with {@code Retry-After: <seconds>}. */
     public WebhookReceiverFake throttle(int retryAfterSeconds, int times) {
-        return answer(429, Map.of("Retry-After", Integer.toString(retryAfterSeconds)), "{\"error\":\"slow down\"}", times);
+        return answer(429, Map.of("Retry-After", Integer.toString(retryAfterSeconds)), "{\"error\":\"slow down\"}",
+                times);
     }
 
     /** The next {@code times} calls answer 200 only after {@code delay}: longer than the caller's timeout, it is one. */
