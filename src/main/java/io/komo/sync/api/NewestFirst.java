@@ -1,13 +1,16 @@
 package io.komo.sync.api;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -57,5 +60,42 @@ public record NewestFirst(Instant createdAt, UUID id) {
         }
         List<T> items = rows.subList(0, limit);
         return new Page<>(List.copyOf(items), key.apply(items.get(limit - 1)).encode());
+    }
+
+    /** Reads the rows a prepared list query answers. */
+    @FunctionalInterface
+    public interface Rows<T> {
+        List<T> read(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * One page of a list, newest first: {@code from} (columns and table) with each filter that is set ({@code column =
+     * value}, in order; a null value means "any"), after the cursor when there is one.
+     */
+    public static <T> Page<T> list(Connection connection, String from, Map<String, Object> filters, NewestFirst after,
+            int limit, Rows<T> rows, Function<T, NewestFirst> key) throws SQLException {
+        StringBuilder sql = new StringBuilder(from).append(" WHERE true");
+        List<Object> params = new ArrayList<>();
+        filters.forEach((column, value) -> {
+            if (value != null) {
+                sql.append(" AND ").append(column).append(" = ?");
+                params.add(value);
+            }
+        });
+        if (after != null) {
+            sql.append(" AND ").append(AFTER);
+        }
+        sql.append(ORDER);
+        try (PreparedStatement read = connection.prepareStatement(sql.toString())) {
+            int index = 1;
+            for (Object param : params) {
+                read.setObject(index++, param);
+            }
+            if (after != null) {
+                index = after.bind(read, index);
+            }
+            read.setInt(index, limit + 1);
+            return page(rows.read(read), limit, key);
+        }
     }
 }

@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -77,34 +79,12 @@ public class ConflictQueue {
     }
 
     public Page<ConflictView> list(Filter filter, int limit, NewestFirst after) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM conflict WHERE true");
-        List<Object> params = new ArrayList<>();
-        if (filter.integrationId() != null) {
-            sql.append(" AND integration_id = ?");
-            params.add(filter.integrationId());
-        }
-        if (filter.status() != null) {
-            sql.append(" AND status = ?");
-            params.add(filter.status());
-        }
-        if (filter.contactId() != null) {
-            sql.append(" AND contact_id = ?");
-            params.add(filter.contactId());
-        }
-        if (after != null) {
-            sql.append(" AND ").append(NewestFirst.AFTER);
-        }
-        sql.append(NewestFirst.ORDER);
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(sql.toString())) {
-            int index = 1;
-            for (Object param : params) {
-                read.setObject(index++, param);
-            }
-            if (after != null) {
-                index = after.bind(read, index);
-            }
-            read.setInt(index, limit + 1);
-            return NewestFirst.page(rows(read), limit,
+        Map<String, Object> filters = new LinkedHashMap<>();
+        filters.put("integration_id", filter.integrationId());
+        filters.put("status", filter.status());
+        filters.put("contact_id", filter.contactId());
+        try (Connection c = dataSource.getConnection()) {
+            return NewestFirst.list(c, "SELECT " + COLUMNS + " FROM conflict", filters, after, limit, this::rows,
                     conflict -> new NewestFirst(conflict.createdAt(), conflict.id()));
         } catch (SQLException e) {
             throw new IllegalStateException("Could not list conflicts", e);

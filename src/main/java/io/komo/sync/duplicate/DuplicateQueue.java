@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,30 +108,12 @@ public class DuplicateQueue {
     }
 
     public Page<DuplicateView> list(Filter filter, int limit, NewestFirst after) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM duplicate_review WHERE true");
-        List<Object> params = new ArrayList<>();
-        if (filter.integrationId() != null) {
-            sql.append(" AND integration_id = ?");
-            params.add(filter.integrationId());
-        }
-        if (filter.status() != null) {
-            sql.append(" AND status = ?");
-            params.add(filter.status());
-        }
-        if (after != null) {
-            sql.append(" AND ").append(NewestFirst.AFTER);
-        }
-        sql.append(NewestFirst.ORDER);
-        try (Connection c = dataSource.getConnection(); PreparedStatement read = c.prepareStatement(sql.toString())) {
-            int index = 1;
-            for (Object param : params) {
-                read.setObject(index++, param);
-            }
-            if (after != null) {
-                index = after.bind(read, index);
-            }
-            read.setInt(index, limit + 1);
-            return NewestFirst.page(rows(read), limit,
+        Map<String, Object> filters = new LinkedHashMap<>();
+        filters.put("integration_id", filter.integrationId());
+        filters.put("status", filter.status());
+        try (Connection c = dataSource.getConnection()) {
+            return NewestFirst.list(c, "SELECT " + COLUMNS + " FROM duplicate_review", filters, after, limit,
+                    this::rows,
                     duplicate -> new NewestFirst(duplicate.createdAt(), duplicate.id()));
         } catch (SQLException e) {
             throw new IllegalStateException("Could not list duplicates", e);
