@@ -252,15 +252,20 @@ public class InboundStages implements ParkedRecordApplier {
                         "An inbound change could not be applied; see the dead letters");
                 return null;
             }
+            Applied applied;
             try {
-                apply(integrations.find(integrationId).orElseThrow(), change.record(), change.fieldChangedAt(), true);
+                applied = apply(integrations.find(integrationId).orElseThrow(), change.record(),
+                        change.fieldChangedAt(), true);
             } catch (RuntimeException e) {
                 applyFailures.failed(integrationId, groupId, e);
                 throw e;
             }
-            pulledPages.counted(change.eventIds(), true);
+            // A record that cannot be mapped was dead-lettered by the apply: a failure, as on the way out.
+            boolean failed = applied.kind() == Applied.Kind.ERROR;
+            pulledPages.counted(change.eventIds(), !failed);
             applyFailures.forget(groupId);
-            failedEvents.batchEnded(integrationId, 0, 1, null);
+            failedEvents.batchEnded(integrationId, failed ? 1 : 0, failed ? 0 : 1,
+                    "An inbound change could not be mapped; see the dead letters");
             return null;
         });
     }

@@ -159,6 +159,25 @@ class PullRunsTest {
     }
 
     @Test
+    void aPulledRecordThatCannotBeMappedCountsAsFailedIsDeadLetteredAndRaisesSyncFailed() {
+        String id = integration("inbound", "");
+        String good = record(id, "1", "Good", T);
+        Map<String, Object> unmappable = fields(uniqueEmail("p-2"), null, scope);
+        unmappable.put("first_name", Map.of("not", "text")); // a first name must be text
+        platform.changed(id, "2", unmappable, T);
+
+        JsonPath run = completed(id, start(id, "{\"type\": \"full\"}"));
+        assertThat(run.getLong("total")).isEqualTo(2);
+        assertThat(run.getLong("succeeded")).as("applied").isEqualTo(1);
+        assertThat(run.getLong("failed")).as("dead-lettered by the mapping").isEqualTo(1);
+        assertThat(contacts(good, "Good")).isEqualTo(1);
+        assertThat(viewer().queryParam("integration", id).get("/api/dead-letters").jsonPath().getList("items.stage"))
+                .containsExactly("map");
+        assertThat(viewer().queryParam("integration", id).queryParam("type", "error").get("/api/logs").jsonPath()
+                .getList("items.operation")).contains("sync.failed");
+    }
+
+    @Test
     void aPageTheRunCouldNotReadLeavesCursorAndWatermarkWhereTheyWereAndIsReadAgain() {
         String id = integration("inbound", "");
         List<String> emails = List.of(record(id, "1", "A", T.minus(Duration.ofMinutes(5))),

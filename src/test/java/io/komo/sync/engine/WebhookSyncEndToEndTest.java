@@ -83,9 +83,10 @@ class WebhookSyncEndToEndTest {
         assertThat(update).containsEntry("last_name", "Lee").doesNotContainKey("first_name");
         assertThat(platform.recordsFor(bronze)).as("a contact outside the scope filter is not sent").isEmpty();
 
-        viewer().queryParam("integration", id).queryParam("contact", goldId).queryParam("type", "success")
-                .get("/api/logs").then().statusCode(200)
-                .body("items.findAll { it.field == 'last_name' }[0].newValue", equalTo("Lee"));
+        // The platform holds the record before the batch that sent it commits its log entries.
+        await().atMost(WAIT).untilAsserted(() -> viewer().queryParam("integration", id)
+                .queryParam("contact", goldId).queryParam("type", "success").get("/api/logs").then().statusCode(200)
+                .body("items.findAll { it.field == 'last_name' }[0].newValue", equalTo("Lee")));
 
         JsonPath status = viewer().get("/api/integrations/" + id + "/status").then().statusCode(200).extract()
                 .jsonPath();
