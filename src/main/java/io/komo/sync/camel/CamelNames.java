@@ -28,6 +28,10 @@ public final class CamelNames {
 
     /** The integration a message belongs to. */
     public static final String INTEGRATION = "komo-integration-id";
+    /** Set by the inbound claim: whether it took a full batch, so more may be waiting (a Boolean). */
+    public static final String INBOUND_MORE = "komo-inbound-more";
+    /** Exchange property: the claim's {@code InboundBatch}, which collects the groups the aggregator completes. */
+    public static final String INBOUND_BATCH = "komo-inbound-batch";
     /** A backfill batch planned ahead by the read-ahead thread (an {@code OutboundPlan}). */
     public static final String PLANNED_AHEAD = "komo-planned-ahead";
 

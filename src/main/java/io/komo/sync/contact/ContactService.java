@@ -3,9 +3,7 @@ package io.komo.sync.contact;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,21 +59,30 @@ public class ContactService {
     public record Saved(ContactView contact, boolean created) {
     }
 
+    /**
+     * Starts a batch of writes in the caller's transaction, holding the outbox's write lock from now on; the caller
+     * loads the contacts it will change, writes, and {@link ContactWrites#finish() finishes}.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public ContactWrites writes() {
+        outbox.lockWrites();
+        return new ContactWrites(input, outbox, now());
+    }
+
     @Transactional
     public Saved create(JsonNode body, boolean merge) {
-        outbox.lockWrites();
-        Instant now = now();
+        ContactWrites writes = writes();
         String email = ContactInput.emailOf(body);
-        Contact existing = email == null ? null : Contact.findLiveByEmail(email);
+        writes.load(List.of(), email == null ? List.of() : List.of(email), List.of());
+        Contact existing = email == null ? null : writes.liveByEmail(email);
         if (existing != null && !merge) {
             throw ProblemException.conflict("A contact with email " + email + " already exists (id " + existing.id
                     + "); send ?merge=true to merge into it");
         }
-        List<ChangeEvent.Draft> events = new ArrayList<>();
         Saved saved = existing != null
-                ? new Saved(update(existing, body, ContactInput.Mode.MERGE, now, events, ""), false)
-                : new Saved(ContactView.of(insert(body, now, events, "")), true);
-        outbox.append(events);
+                ? new Saved(writes.update(existing, body, ContactInput.Mode.MERGE, ""), false)
+                : new Saved(ContactView.of(writes.insert(body, "")), true);
+        writes.finish();
         return saved;
     }
 
@@ -90,18 +97,15 @@ public class ContactService {
     }
 
     private ContactView change(UUID id, JsonNode body, ContactInput.Mode mode) {
-        outbox.lockWrites();
-        Contact contact = live(id);
+        ContactWrites writes = writes();
         String email = ContactInput.emailOf(body);
-        if (email != null && !email.equals(contact.email)) {
-            Contact other = Contact.findLiveByEmail(email);
-            if (other != null) {
-                throw ProblemException.conflict("Another contact (id " + other.id + ") already has email " + email);
-            }
+        writes.load(List.of(id), email == null ? List.of() : List.of(email), List.of());
+        Contact contact = writes.live(id);
+        if (contact == null) {
+            throw ProblemException.notFound("No contact with id " + id);
         }
-        List<ChangeEvent.Draft> events = new ArrayList<>();
-        ContactView view = update(contact, body, mode, now(), events, "");
-        outbox.append(events);
+        ContactView view = writes.update(contact, body, mode, "");
+        writes.finish();
         return view;
     }
 
@@ -111,13 +115,9 @@ public class ContactService {
 
     @Transactional
     public void delete(UUID id) {
-        outbox.lockWrites();
-        Contact contact = live(id);
-        Instant now = now();
-        contact.deletedAt = now;
-        contact.updatedAt = now;
-        outbox.append(List.of(ChangeEvent.Draft.of(ChangeEvent.CONTACT_DELETED, contact.id, List.of(),
-                ContactView.of(contact), now)));
+        ContactWrites writes = writes();
+        writes.delete(live(id));
+        writes.finish();
     }
 
     /**
@@ -126,17 +126,10 @@ public class ContactService {
      */
     @Transactional
     public boolean restore(UUID id) {
-        outbox.lockWrites();
-        Contact contact = Contact.findById(id);
-        if (contact == null || contact.deletedAt == null || Contact.findLiveByEmail(contact.email) != null) {
-            return false;
-        }
-        Instant now = now();
-        contact.deletedAt = null;
-        contact.updatedAt = now;
-        outbox.append(List.of(ChangeEvent.Draft.of(ChangeEvent.CONTACT_CREATED, contact.id, List.of(),
-                ContactView.of(contact), now)));
-        return true;
+        ContactWrites writes = writes();
+        boolean restored = writes.restore(id) != null;
+        writes.finish();
+        return restored;
     }
 
     /** Search criteria of {@code GET /api/contacts}; null means "any". */
@@ -191,10 +184,8 @@ public class ContactService {
                     "at most " + bulkMaxRecords + " contacts per call, got " + records.size());
         }
         statistics.analyzeIfStale(); // before the write lock, which would hold every other writer meanwhile
-        outbox.lockWrites();
-        Instant now = now();
-        Map<String, Contact> byEmail = existingByEmail(records);
-        List<ChangeEvent.Draft> events = new ArrayList<>();
+        ContactWrites writes = writes();
+        writes.load(List.of(), records.stream().map(ContactInput::emailOf).filter(e -> e != null).toList(), List.of());
         List<BulkItem> results = new ArrayList<>(records.size());
         int created = 0;
         int updated = 0;
@@ -204,11 +195,10 @@ public class ContactService {
             JsonNode record = records.get(i);
             String prefix = "contacts[" + i + "]";
             String email = ContactInput.emailOf(record);
-            Contact existing = email == null ? null : byEmail.get(email);
+            Contact existing = email == null ? null : writes.liveByEmail(email);
             try {
                 if (existing == null) {
-                    Contact inserted = insert(record, now, events, prefix);
-                    byEmail.put(inserted.email, inserted);
+                    Contact inserted = writes.insert(record, prefix);
                     results.add(new BulkItem(i, "created", inserted.id, List.of()));
                     created++;
                 } else if (!merge) {
@@ -216,9 +206,9 @@ public class ContactService {
                             "a contact with this email already exists; send merge=true to merge"))));
                     failed++;
                 } else {
-                    int before = events.size();
-                    update(existing, record, ContactInput.Mode.MERGE, now, events, prefix);
-                    boolean changed = events.size() > before;
+                    int before = writes.eventCount();
+                    writes.update(existing, record, ContactInput.Mode.MERGE, prefix);
+                    boolean changed = writes.changedSince(before);
                     results.add(new BulkItem(i, changed ? "updated" : "unchanged", existing.id, List.of()));
                     if (changed) {
                         updated++;
@@ -231,44 +221,8 @@ public class ContactService {
                 failed++;
             }
         }
-        outbox.append(events);
+        writes.finish();
         return new BulkResult(created, updated, unchanged, failed, results);
-    }
-
-    private Map<String, Contact> existingByEmail(List<JsonNode> records) {
-        List<String> emails = records.stream().map(ContactInput::emailOf).filter(e -> e != null).distinct().toList();
-        Map<String, Contact> byEmail = new HashMap<>();
-        int chunk = 1000;
-        for (int from = 0; from < emails.size(); from += chunk) {
-            List<String> part = emails.subList(from, Math.min(emails.size(), from + chunk));
-            Contact.<Contact>list("email in ?1 and deletedAt is null", part).forEach(c -> byEmail.put(c.email, c));
-        }
-        return byEmail;
-    }
-
-    private Contact insert(JsonNode body, Instant now, List<ChangeEvent.Draft> events, String errorPrefix) {
-        Contact contact = new Contact();
-        contact.id = UUID.randomUUID();
-        contact.createdAt = now;
-        contact.updatedAt = now;
-        ContactInput.Outcome outcome = input.apply(contact, body, ContactInput.Mode.CREATE, now);
-        reject(outcome, errorPrefix);
-        contact.persist();
-        events.add(ChangeEvent.Draft.of(ChangeEvent.CONTACT_CREATED, contact.id, outcome.changedFields(),
-                ContactView.of(contact), now));
-        return contact;
-    }
-
-    private ContactView update(Contact contact, JsonNode body, ContactInput.Mode mode, Instant now,
-            List<ChangeEvent.Draft> events, String errorPrefix) {
-        ContactInput.Outcome outcome = input.apply(contact, body, mode, now);
-        reject(outcome, errorPrefix);
-        if (!outcome.changedFields().isEmpty()) {
-            contact.updatedAt = now;
-            events.add(ChangeEvent.Draft.of(ChangeEvent.CONTACT_UPDATED, contact.id, outcome.changedFields(),
-                    ContactView.of(contact), now));
-        }
-        return ContactView.of(contact);
     }
 
     /** Applies a change made by Komo itself (an event) and records it; used by {@link KomoEventService}. */
@@ -278,16 +232,6 @@ public class ContactService {
         contact.updatedAt = now;
         events.add(ChangeEvent.Draft.of(ChangeEvent.CONTACT_UPDATED, contact.id, changedFields, ContactView.of(contact),
                 now));
-    }
-
-    private static void reject(ContactInput.Outcome outcome, String prefix) {
-        if (!outcome.valid()) {
-            throw ProblemException.invalid(prefix.isEmpty()
-                    ? outcome.errors()
-                    : outcome.errors().stream().map(e -> e.field().isEmpty()
-                            ? new FieldError(prefix, e.message())
-                            : e.prefixed(prefix)).toList());
-        }
     }
 
     /** Microsecond precision, as PostgreSQL keeps it, so an answer shows what a later read returns. */

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.komo.sync.contact.Contact;
+import io.komo.sync.contact.ContactWrites;
 import io.komo.sync.contact.EmailAddresses;
 import io.komo.sync.contact.PhoneNumbers;
 
@@ -27,19 +28,32 @@ public class DedupMatcher {
     @ConfigProperty(name = "komo.contacts.default-phone-region")
     String phoneRegion;
 
-    public DedupMatch match(DedupKey key, String externalId, Map<String, Object> komo) {
-        Optional<String> email = text(komo.get("email")).flatMap(EmailAddresses::normalise);
+    /**
+     * The contact a record with these Komo values belongs to by the key, among the contacts {@code known} holds: it
+     * must have loaded the record's {@link #email} and {@link #phone}.
+     */
+    public DedupMatch match(DedupKey key, String externalId, Map<String, Object> komo, ContactWrites known) {
+        Optional<String> email = email(komo);
         return switch (key) {
-            case EMAIL -> email.map(value -> DedupMatch.to(key, value, Contact.findLiveByEmail(value)))
+            case EMAIL -> email.map(value -> DedupMatch.to(key, value, known.liveByEmail(value)))
                     .orElseGet(() -> unusable(key, komo.get("email")));
-            case PHONE -> text(komo.get("phone")).flatMap(raw -> PhoneNumbers.toE164(raw, phoneRegion))
-                    .map(value -> byValue(key, value, Contact.find("phone = ?1 and deletedAt is null", value)
-                            .range(0, MAX_CANDIDATES - 1).list(), email))
+            case PHONE -> phone(komo).map(value -> byValue(key, value,
+                    known.liveByPhone(value).stream().limit(MAX_CANDIDATES).toList(), email, known))
                     .orElseGet(() -> unusable(key, komo.get("phone")));
             // The link by external id was looked for before; an id Komo does not know is a new contact.
-            case EXTERNAL_ID -> text(externalId).map(value -> byValue(key, value, List.of(), email))
+            case EXTERNAL_ID -> text(externalId).map(value -> byValue(key, value, List.of(), email, known))
                     .orElseGet(() -> unusable(key, externalId));
         };
+    }
+
+    /** The record's email as Komo keeps it (normalised), if it has a usable one. */
+    public static Optional<String> email(Map<String, Object> komo) {
+        return text(komo.get("email")).flatMap(EmailAddresses::normalise);
+    }
+
+    /** The record's phone as Komo keeps it (E.164), if it has a usable one. */
+    public Optional<String> phone(Map<String, Object> komo) {
+        return text(komo.get("phone")).flatMap(raw -> PhoneNumbers.toE164(raw, phoneRegion));
     }
 
     /**
@@ -47,9 +61,10 @@ public class DedupMatcher {
      * not belong to a different contact: Komo keeps emails unique, so neither merging into the holder nor creating a
      * contact could take it.
      */
-    private static DedupMatch byValue(DedupKey key, String value, List<Contact> holders, Optional<String> email) {
+    private static DedupMatch byValue(DedupKey key, String value, List<Contact> holders, Optional<String> email,
+            ContactWrites known) {
         List<UUID> candidates = new ArrayList<>(holders.stream().map(contact -> contact.id).toList());
-        email.map(Contact::findLiveByEmail).filter(owner -> !candidates.contains(owner.id))
+        email.map(known::liveByEmail).filter(owner -> !candidates.contains(owner.id))
                 .ifPresent(owner -> candidates.add(owner.id));
         if (candidates.isEmpty()) {
             return DedupMatch.to(key, value, null);

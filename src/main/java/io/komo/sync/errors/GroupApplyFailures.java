@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Optional;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import javax.sql.DataSource;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -27,6 +29,11 @@ public class GroupApplyFailures {
 
     /** How often a group failed, and the last error. */
     public record Failures(int attempts, String lastError) {
+
+        /** Whether the group is not to be tried again. */
+        public boolean givenUp() {
+            return attempts >= MAX_ATTEMPTS;
+        }
     }
 
     @Inject
@@ -42,24 +49,40 @@ public class GroupApplyFailures {
                 groupId, integrationId, message));
     }
 
-    /** The failures of a group that is not to be tried again; empty while it has attempts left. */
-    public Optional<Failures> givenUp(String groupId) {
+    /** The failures counted for these groups, by group; a group that never failed is not in it. */
+    public Map<String, Failures> recorded(Collection<String> groupIds) {
+        Map<String, Failures> failures = new HashMap<>();
+        if (groupIds.isEmpty()) {
+            return failures;
+        }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement read = c.prepareStatement(
-                        "SELECT attempts, last_error FROM inbound_apply_failure WHERE group_id = ? AND attempts >= ?")) {
-            read.setString(1, groupId);
-            read.setInt(2, MAX_ATTEMPTS);
+                        "SELECT group_id, attempts, last_error FROM inbound_apply_failure WHERE group_id = ANY(?)")) {
+            read.setArray(1, c.createArrayOf("text", groupIds.toArray()));
             try (ResultSet rs = read.executeQuery()) {
-                return rs.next() ? Optional.of(new Failures(rs.getInt(1), rs.getString(2))) : Optional.empty();
+                while (rs.next()) {
+                    failures.put(rs.getString(1), new Failures(rs.getInt(2), rs.getString(3)));
+                }
             }
+            return failures;
         } catch (SQLException e) {
-            throw new IllegalStateException("Could not read the apply failures of group " + groupId, e);
+            throw new IllegalStateException("Could not read the apply failures of inbound groups", e);
         }
     }
 
-    /** The group was applied or dead-lettered, in the caller's transaction: nothing more to count. */
-    public void forget(String groupId) {
-        update("DELETE FROM inbound_apply_failure WHERE group_id = ?", groupId);
+    /** The groups were applied or dead-lettered, in the caller's transaction: nothing more to count. */
+    public void forget(Collection<String> groupIds) {
+        if (groupIds.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement delete = c.prepareStatement(
+                        "DELETE FROM inbound_apply_failure WHERE group_id = ANY(?)")) {
+            delete.setArray(1, c.createArrayOf("text", groupIds.toArray()));
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not forget inbound apply failures", e);
+        }
     }
 
     private void update(String sql, String... parameters) {

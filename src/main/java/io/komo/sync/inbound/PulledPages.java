@@ -75,6 +75,9 @@ public class PulledPages {
      * webhooks are not counted. An event id appears once per record of that event in the group.
      */
     void counted(List<UUID> eventIds, boolean applied) {
+        if (eventIds.isEmpty()) {
+            return;
+        }
         String column = applied ? "applied" : "failed";
         try (Connection c = dataSource.getConnection();
                 PreparedStatement update = c.prepareStatement(

@@ -45,7 +45,7 @@ import io.komo.sync.delivery.ApiUsage;
 import io.komo.sync.feed.ChangeFeed;
 import io.komo.sync.feed.EmbeddedChangeFeed;
 import io.komo.sync.feed.KafkaFeedSubscriptions;
-import io.komo.sync.inbound.PendingChangeStore;
+import io.komo.sync.inbound.InboundAggregations;
 import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.runtime.ConnectorContexts;
 import io.komo.sync.runtime.RunningIntegrations;
@@ -91,7 +91,7 @@ public class IntegrationRouteLifecycle implements IntegrationRuntime {
     ScheduleTriggers scheduleTriggers;
 
     @Inject
-    PendingChangeStore pendingChanges;
+    InboundAggregations aggregations;
 
     @ConfigProperty(name = "komo.contacts.default-phone-region")
     String phoneRegion;
@@ -186,8 +186,9 @@ public class IntegrationRouteLifecycle implements IntegrationRuntime {
         String name = integrationId + ".inbound-aggregation";
         if (!wanted) {
             camel.getRegistry().unbind(name);
+            aggregations.remove(integrationId);
         } else if (camel.getRegistry().lookupByName(name) == null) {
-            camel.getRegistry().bind(name, pendingChanges.repository(integrationId));
+            camel.getRegistry().bind(name, aggregations.repository(integrationId));
         }
     }
 

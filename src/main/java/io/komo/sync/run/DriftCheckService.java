@@ -32,7 +32,7 @@ import io.komo.sync.contact.EmailAddresses;
 import io.komo.sync.contact.Outbox;
 import io.komo.sync.definition.IntegrationDefinition;
 import io.komo.sync.delivery.ConnectorCalls;
-import io.komo.sync.inbound.InboundStages;
+import io.komo.sync.inbound.InboundApplier;
 import io.komo.sync.mapping.FieldMapping;
 import io.komo.sync.merge.FieldValues;
 import io.komo.sync.outbound.OutboundPlan;
@@ -79,7 +79,7 @@ public class DriftCheckService {
     SyncStateStore states;
 
     @Inject
-    InboundStages inbound;
+    InboundApplier inbound;
 
     @Inject
     Outbox outbox;

@@ -16,13 +16,13 @@ import io.komo.sync.connector.spi.ChangedPage;
 import io.komo.sync.connector.spi.InboundRecord;
 import io.komo.sync.connector.spi.PreparedCall;
 import io.komo.sync.delivery.ConnectorCalls;
-import io.komo.sync.inbound.InboundStages;
-import io.komo.sync.inbound.InboundStages.Applied;
+import io.komo.sync.inbound.Applied;
+import io.komo.sync.inbound.InboundApplier;
 import io.komo.sync.runtime.CompiledIntegration;
 
 /**
  * The inbound half of a test sync: the first N records the platform holds (a read of everything,
- * {@code readChangedSince(null)}), through the normal inbound merge ({@link InboundStages#applyPulled}), all in one
+ * {@code readChangedSince(null)}), through the normal inbound merge ({@link InboundApplier#applyPulled}), all in one
  * transaction. A dry run rolls that transaction back, so it answers exactly what the live run would do (a second
  * record of the same person sees the first one's contact) and writes nothing; a live run commits it unless a record
  * failed: then it rolls back too, so a failed live test leaves none of its records applied (and no dead letter: the
@@ -69,7 +69,7 @@ public class InboundTestSync {
     ConnectorCalls calls;
 
     @Inject
-    InboundStages stages;
+    InboundApplier stages;
 
     /**
      * Reads up to {@code limit} records, page by page, holding no transaction while the platform answers.

@@ -81,15 +81,28 @@ public class SyncStateStore {
     }
 
     public Optional<SyncState> findByExternalId(String integrationId, String externalId) {
+        return Optional.ofNullable(findByExternalIds(integrationId, List.of(externalId)).get(externalId));
+    }
+
+    /** The states of the records with these external ids, by external id, in one statement. */
+    public Map<String, SyncState> findByExternalIds(String integrationId, Collection<String> externalIds) {
+        Map<String, SyncState> states = new HashMap<>();
+        if (externalIds.isEmpty()) {
+            return states;
+        }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement read = c.prepareStatement(
                         "SELECT contact_id, external_id, base_values::text, last_synced_at, sent_at::text FROM sync_state "
-                                + "WHERE integration_id = ? AND external_id = ?")) {
+                                + "WHERE integration_id = ? AND external_id = ANY(?)")) {
             read.setString(1, integrationId);
-            read.setString(2, externalId);
+            read.setArray(2, c.createArrayOf("text", externalIds.toArray()));
             try (ResultSet rs = read.executeQuery()) {
-                return rs.next() ? Optional.of(state(integrationId, rs)) : Optional.empty();
+                while (rs.next()) {
+                    SyncState state = state(integrationId, rs);
+                    states.put(state.externalId(), state);
+                }
             }
+            return states;
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the sync state of " + integrationId, e);
         }

@@ -80,16 +80,15 @@ final class WebhookIntegrations {
     }
 
     /**
-     * Stored webhooks not claimed yet, plus claimed changes whose group the aggregator has not applied yet: zero
-     * once everything the platform pushed has reached Komo.
+     * Stored webhooks not applied yet (an event stays unclaimed until the batch that applies it commits): zero once
+     * everything the platform pushed has reached Komo.
      */
     static long inboundNotYetApplied(DataSource dataSource, String integrationId) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement count = c.prepareStatement(
-                        "SELECT (SELECT count(*) FROM webhook_delivery WHERE direction = 'inbound' AND integration_id = ? "
-                                + "AND status = 'received') + (SELECT count(*) FROM inbound_aggregation WHERE integration_id = ?)")) {
+                        "SELECT count(*) FROM webhook_delivery WHERE direction = 'inbound' AND integration_id = ? "
+                                + "AND status = 'received'")) {
             count.setString(1, integrationId);
-            count.setString(2, integrationId);
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
