@@ -6,6 +6,3 @@ UPDATE webhook_delivery SET status = 'received', processed_at = NULL
 WHERE id IN (SELECT (jsonb_array_elements_text(pending_change -> 'eventIds'))::uuid FROM inbound_aggregation);
 DROP TABLE inbound_aggregation;
 
--- The claim reads one integration's waiting events, oldest first.
-CREATE INDEX webhook_delivery_inbound_waiting_idx ON webhook_delivery (integration_id, received_at, id)
-    WHERE direction = 'inbound' AND status = 'received';

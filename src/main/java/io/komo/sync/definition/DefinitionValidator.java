@@ -50,6 +50,11 @@ public final class DefinitionValidator {
 
     public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
     static final int MAX_BATCH_SIZE = 10_000;
+    /**
+     * The largest inbound backlog an integration may set: ten million stored webhooks are gigabytes of table and,
+     * at the apply rates measured (docs/BENCHMARKS.md), hours of lag; a larger value is a typo, not a plan.
+     */
+    static final long MAX_INBOUND_BACKLOG = 10_000_000;
     static final int MAX_NAME_LENGTH = 200;
     /** A document with more problems than this is not worth reading further. */
     private static final int MAX_READ_ERRORS = 100;
@@ -119,6 +124,7 @@ public final class DefinitionValidator {
         checkRateLimit(definition.rateLimit(), errors);
         checkRetry(definition.retry(), errors);
         checkBatchSize(definition.batchSize(), errors);
+        checkInbound(definition.inbound(), errors);
         return errors.outcome(definition);
     }
 
@@ -420,6 +426,14 @@ public final class DefinitionValidator {
     private static void checkBatchSize(Integer batchSize, Errors errors) {
         if (batchSize != null && (batchSize < 1 || batchSize > MAX_BATCH_SIZE)) {
             errors.add("batchSize", "must be from 1 to " + MAX_BATCH_SIZE + ", not " + batchSize);
+        }
+    }
+
+    private static void checkInbound(IntegrationDefinition.Inbound inbound, Errors errors) {
+        if (inbound != null && inbound.maxBacklog() != null
+                && (inbound.maxBacklog() < 1 || inbound.maxBacklog() > MAX_INBOUND_BACKLOG)) {
+            errors.add("inbound.maxBacklog",
+                    "must be from 1 to " + MAX_INBOUND_BACKLOG + " webhooks, not " + inbound.maxBacklog());
         }
     }
 

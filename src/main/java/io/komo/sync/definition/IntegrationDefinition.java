@@ -41,6 +41,7 @@ public record IntegrationDefinition(
         RateLimit rateLimit,
         Retry retry,
         Integer batchSize,
+        Inbound inbound,
         /** Platform-specific settings (e.g. a Mailchimp audience id), described by each connector. */
         Map<String, Object> options) {
 
@@ -116,7 +117,7 @@ public record IntegrationDefinition(
 
     public IntegrationDefinition withId(String newId) {
         return new IntegrationDefinition(newId, platform, name, direction, sourceOfTruth, mode, onDelete, trigger,
-                endpoint, auth, scope, mapping, conflicts, dedup, rateLimit, retry, batchSize, options);
+                endpoint, auth, scope, mapping, conflicts, dedup, rateLimit, retry, batchSize, inbound, options);
     }
 
     /** Which way changes flow. */
@@ -204,5 +205,12 @@ public record IntegrationDefinition(
     }
 
     public record Retry(Integer maxAttempts, String initialDelay, String maxDelay) {
+    }
+
+    /**
+     * How the platform's changes are taken in. {@code maxBacklog}: how many of its webhooks may wait to be applied
+     * before {@code POST /webhooks/{id}} answers 429 (default {@code komo.inbound.max-backlog}).
+     */
+    public record Inbound(Long maxBacklog) {
     }
 }

@@ -2,6 +2,7 @@ package io.komo.sync.inbound;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -31,11 +32,17 @@ import io.komo.sync.connector.spi.InboundWebhook;
 import io.komo.sync.connector.spi.WebhookVerdict;
 import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.runtime.RunningIntegrations;
+import io.komo.sync.security.StandardWebhooks;
 
 /**
  * The first stage of the inbound webhook route: verify, store, acknowledge. The platform gets its
  * 2xx only once the raw event is committed, and never waits for the sync itself; a bad signature or
  * a stale timestamp gets 401 and nothing is stored.
+ *
+ * <p>A message the platform names ({@code webhook-id}, Standard Webhooks) is stored once: a redelivery is answered
+ * 202 with the id it was stored under. Past the integration's backlog bound ({@link InboundBacklog}) a new message
+ * gets 429 with Retry-After and is not stored; one already stored still gets its 202, since it was acknowledged
+ * before. The bound is decided after the signature, so an unsigned caller learns nothing of the backlog.
  */
 @ApplicationScoped
 @Named("inboundWebhooks")
@@ -43,6 +50,11 @@ public class InboundWebhooks {
 
     /** Request headers that carry credentials (lower case): passed to the connector's verification, never stored. */
     private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization");
+    /**
+     * A longer message id is not used to recognise redeliveries (it is stored and applied as before, never refused
+     * for its length): an index entry has a size limit, and no platform's ids come near it.
+     */
+    static final int MAX_MESSAGE_ID_LENGTH = 255;
 
     @Inject
     RunningIntegrations integrations;
@@ -52,6 +64,9 @@ public class InboundWebhooks {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    InboundBacklog backlog;
 
     @ConfigProperty(name = "komo.webhooks.max-body-bytes", defaultValue = "1048576")
     int maxBodyBytes;
@@ -92,29 +107,96 @@ public class InboundWebhooks {
                             List.of()));
             return;
         }
+        String messageId = messageId(received);
+        BacklogCounter.Admission admission = backlog.admit(running);
+        if (!admission.admitted()) {
+            // Only past the bound is a stored message looked up first; below it the insert recognises it by itself.
+            Optional<UUID> stored = messageId == null ? Optional.empty() : stored(integrationId, messageId);
+            if (stored.isPresent()) {
+                accepted(exchange, stored.get());
+                return;
+            }
+            backlog.refused(integrationId);
+            refuse(exchange, integrationId, admission, backlog.maxBacklog(running));
+            return;
+        }
         UUID id = UUID.randomUUID();
         InboundWebhook kept = new InboundWebhook(webhook.method(), webhook.pathWithQuery(),
                 withoutCredentials(received), body);
-        QuarkusTransaction.requiringNew().run(() -> store(id, integrationId, kept));
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(mapper.writeValueAsString(Map.of("id", id.toString(), "status", "accepted")));
+        UUID storedAs = QuarkusTransaction.requiringNew().call(() -> store(id, integrationId, messageId, kept));
+        if (storedAs.equals(id)) {
+            backlog.accepted(integrationId); // after the commit: see BacklogCounter
+        }
+        accepted(exchange, storedAs);
     }
 
-    private void store(UUID id, String integrationId, InboundWebhook webhook) {
+    /**
+     * Stores the webhook under {@code id}, or, when the integration already holds a message with its id, nothing:
+     * answers the id the message is stored under.
+     */
+    private UUID store(UUID id, String integrationId, String messageId, InboundWebhook webhook) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement insert = c.prepareStatement(
-                        "INSERT INTO webhook_delivery (id, direction, integration_id, payload, headers, status, received_at) "
-                                + "VALUES (?, 'inbound', ?, ?, ?::jsonb, 'received', ?)")) {
+                        "INSERT INTO webhook_delivery (id, direction, integration_id, payload, headers, status, received_at, "
+                                + "message_id) VALUES (?, 'inbound', ?, ?, ?::jsonb, 'received', ?, ?) "
+                                + "ON CONFLICT (integration_id, message_id) WHERE direction = 'inbound' AND message_id IS NOT NULL "
+                                + "DO NOTHING")) {
             insert.setObject(1, id);
             insert.setString(2, integrationId);
             insert.setString(3, webhook.body());
             insert.setString(4, mapper.writeValueAsString(webhook.headers()));
             insert.setTimestamp(5, Timestamp.from(Instant.now()));
-            insert.executeUpdate();
+            insert.setString(6, messageId);
+            if (insert.executeUpdate() == 1) {
+                return id;
+            }
         } catch (SQLException | JsonProcessingException e) {
             throw new IllegalStateException("Could not store an inbound webhook of " + integrationId, e);
         }
+        return stored(integrationId, messageId).orElseThrow(() -> new IllegalStateException(
+                "An inbound webhook of " + integrationId + " was neither stored nor found by its message id"));
+    }
+
+    /** The id under which the integration's message {@code messageId} is stored, if it is. */
+    private Optional<UUID> stored(String integrationId, String messageId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement read = c.prepareStatement("SELECT id FROM webhook_delivery "
+                        + "WHERE integration_id = ? AND direction = 'inbound' AND message_id = ?")) {
+            read.setString(1, integrationId);
+            read.setString(2, messageId);
+            try (ResultSet rs = read.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not look up an inbound webhook of " + integrationId, e);
+        }
+    }
+
+    /** The platform's id of the message (Standard Webhooks' {@code webhook-id}), or null when it names none usable. */
+    private static String messageId(Map<String, List<String>> headers) {
+        List<String> values = headers.get(StandardWebhooks.ID_HEADER);
+        String id = values == null || values.isEmpty() ? null : values.get(0);
+        return id == null || id.isBlank() || id.length() > MAX_MESSAGE_ID_LENGTH ? null : id;
+    }
+
+    private void accepted(Exchange exchange, UUID storedAs) throws JsonProcessingException {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage()
+                .setBody(mapper.writeValueAsString(Map.of("id", storedAs.toString(), "status", "accepted")));
+    }
+
+    /** 429: the platform is to send it again after Retry-After, as it would after any failed delivery. */
+    private void refuse(Exchange exchange, String integrationId, BacklogCounter.Admission admission, long maxBacklog)
+            throws JsonProcessingException {
+        answer(exchange, Problem.of(429, "Too Many Requests",
+                "Integration " + integrationId + " has " + admission.backlog()
+                        + " webhooks waiting to be applied, its bound is " + maxBacklog
+                        + ": this one is not stored; send it again in " + admission.retryAfterSeconds() + " s",
+                List.of())
+                .with(Map.of("backlog", admission.backlog(), "maxBacklog", maxBacklog, "retryAfterSeconds",
+                        admission.retryAfterSeconds())));
+        exchange.getMessage().setHeader("Retry-After", admission.retryAfterSeconds());
     }
 
     /**

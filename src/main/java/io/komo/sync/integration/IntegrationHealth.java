@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -27,6 +28,7 @@ import io.komo.sync.delivery.ApiUsage;
 import io.komo.sync.delivery.ConnectorCalls;
 import io.komo.sync.errors.Classification;
 import io.komo.sync.errors.FailureStates;
+import io.komo.sync.inbound.InboundBacklog;
 import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.runtime.RunningIntegrations;
 
@@ -38,13 +40,51 @@ import io.komo.sync.runtime.RunningIntegrations;
 public class IntegrationHealth {
 
     /**
-     * The health indicator: healthy, warning (errors today), error (failing now), inactive (not active).
-     * Average sync time and records per sync are over the runs finished in the last 30 days (null when none).
+     * The health indicator: healthy, warning (errors today, open dead letters, or the inbound backlog at its bound),
+     * error (failing now), inactive (not active); {@code healthReasons} names what made it so. Average sync time and
+     * records per sync are over the runs finished in the last 30 days (null when none). {@code inbound}: the lag of
+     * what the platform pushed or a pull read (left out for an integration that only sends).
      */
-    public record Status(String id, String state, String connection, String health, Instant lastSync,
-            long recordsToday, long recordsTotal, long errorsToday, long errorsTotal, Double successRate,
-            long openDeadLetters, long openConflicts, Double averageSyncSeconds, Double recordsPerSync,
-            ApiUsageToday apiUsage) {
+    public record Status(String id, String state, String connection, String health, List<String> healthReasons,
+            Instant lastSync, long recordsToday, long recordsTotal, long errorsToday, long errorsTotal,
+            Double successRate, long openDeadLetters, long openConflicts, Double averageSyncSeconds,
+            Double recordsPerSync, ApiUsageToday apiUsage,
+            @JsonInclude(JsonInclude.Include.NON_NULL) InboundBacklog.Lag inbound) {
+    }
+
+    /** What the indicator is decided on; the one rule behind it, for the status endpoint and for integrations as listed. */
+    record Signs(boolean active, boolean failing, boolean errorsToday, boolean openDeadLetters, boolean inboundFull) {
+
+        String indicator() {
+            return !active
+                    ? "inactive"
+                    : failing
+                            ? "error"
+                            : errorsToday || openDeadLetters || inboundFull
+                                    ? "warning"
+                                    : "healthy";
+        }
+
+        /** Each sign that is up, in words; empty when healthy. */
+        List<String> reasons() {
+            List<String> reasons = new ArrayList<>();
+            if (!active) {
+                reasons.add("not active");
+            }
+            if (failing) {
+                reasons.add("failing now");
+            }
+            if (errorsToday) {
+                reasons.add("errors today");
+            }
+            if (openDeadLetters) {
+                reasons.add("open dead letters");
+            }
+            if (inboundFull) {
+                reasons.add("inbound backlog at its bound: new webhooks are refused with 429");
+            }
+            return reasons;
+        }
     }
 
     /** Calls made to the platform today (UTC), how many it throttled, and the daily quota (null when none). */
@@ -76,6 +116,9 @@ public class IntegrationHealth {
 
     @Inject
     FailureStates failures;
+
+    @Inject
+    InboundBacklog inboundBacklog;
 
     public Status status(String id) {
         CompiledIntegration integration = integrations.find(id)
@@ -110,28 +153,26 @@ public class IntegrationHealth {
                 long total = rs.getLong(3);
                 long errors = rs.getLong(5);
                 boolean failing = failures.isFailing(id);
-                String health = indicator(integration.isActive(), failing, rs.getLong(4) > 0, rs.getLong(6) > 0);
-                return new Status(id, integration.status().wireName(), failing ? "disconnected" : "connected", health,
-                        last == null ? null : last.toInstant(), rs.getLong(2), total, rs.getLong(4), errors,
+                InboundBacklog.Lag inbound = inboundBacklog.lag(integration).orElse(null);
+                Signs signs = new Signs(integration.isActive(), failing, rs.getLong(4) > 0, rs.getLong(6) > 0,
+                        inbound != null && inbound.refusing());
+                return new Status(id, integration.status().wireName(), failing ? "disconnected" : "connected",
+                        signs.indicator(), signs.reasons(), last == null ? null : last.toInstant(), rs.getLong(2),
+                        total, rs.getLong(4), errors,
                         total + errors == 0 ? null : Math.round(total * 1000.0 / (total + errors)) / 10.0,
                         rs.getLong(6), rs.getLong(7), roundedOrNull(rs.getBigDecimal(8)),
                         roundedOrNull(rs.getBigDecimal(9)),
-                        ApiUsageToday.of(usage.today(id), integration.rateLimiter().dailyQuota()));
+                        ApiUsageToday.of(usage.today(id), integration.rateLimiter().dailyQuota()), inbound);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the status of " + id, e);
         }
     }
 
-    /** The one rule behind the indicator, for the status endpoint and for integrations as listed. */
-    static String indicator(boolean active, boolean failing, boolean errorsToday, boolean openDeadLetters) {
-        return !active ? "inactive" : failing ? "error" : errorsToday || openDeadLetters ? "warning" : "healthy";
-    }
-
     /**
      * The views with their health indicator, as {@link #status} computes it, read for all of them in one query
      * from the database alone: no platform is called, and neither counts nor averages are computed, so listing
-     * stays cheap. A view counts as active by its own (stored) status.
+     * stays cheap (a full inbound backlog is known in memory). A view counts as active by its own (stored) status.
      */
     public List<IntegrationView> withHealth(List<IntegrationView> views) {
         if (views.isEmpty()) {
@@ -151,8 +192,11 @@ public class IntegrationHealth {
             read.setArray(2, c.createArrayOf("varchar", views.stream().map(IntegrationView::id).toArray()));
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
-                    indicators.put(rs.getString(1),
-                            indicator(true, rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4)));
+                    String id = rs.getString(1);
+                    boolean inboundFull = integrations.find(id).map(inboundBacklog::refusing).orElse(false);
+                    indicators.put(id,
+                            new Signs(true, rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4), inboundFull)
+                                    .indicator());
                 }
             }
         } catch (SQLException e) {
@@ -162,7 +206,7 @@ public class IntegrationHealth {
         for (IntegrationView view : views) {
             withHealth.add(view.withHealth(view.status() == IntegrationStatus.ACTIVE
                     ? indicators.get(view.id())
-                    : indicator(false, false, false, false)));
+                    : new Signs(false, false, false, false, false).indicator()));
         }
         return withHealth;
     }

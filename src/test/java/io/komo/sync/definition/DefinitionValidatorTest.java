@@ -294,6 +294,23 @@ class DefinitionValidatorTest {
                 "endpoint.baseUrl")).contains("absolute");
     }
 
+    @Test
+    void anInboundBacklogBoundIsAWholeNumberFromOneToTenMillion() throws Exception {
+        DefinitionValidator.Outcome set = validator.validate(
+                yaml("{id: backlog-test, platform: webhook, inbound: {maxBacklog: 2000}}"), null);
+        assertThat(set.errors()).isEmpty();
+        assertThat(set.definition().inbound().maxBacklog()).isEqualTo(2000L);
+
+        assertThat(messageOf(errors("{id: backlog-test, platform: webhook, inbound: {maxBacklog: 0}}", null),
+                "inbound.maxBacklog")).isEqualTo("must be from 1 to 10000000 webhooks, not 0");
+        assertThat(messageOf(errors("{id: backlog-test, platform: webhook, inbound: {maxBacklog: 10000001}}", null),
+                "inbound.maxBacklog")).contains("1 to 10000000");
+        assertThat(messageOf(errors("{id: backlog-test, platform: webhook, inbound: {maxBacklog: lots}}", null),
+                "inbound.maxBacklog")).contains("a number").contains("lots");
+        assertThat(messageOf(errors("{id: backlog-test, platform: webhook, inbound: {maxQueue: 5}}", null),
+                "inbound.maxQueue")).contains("unknown key").contains("maxBacklog");
+    }
+
     /** README (custom endpoint) and API.md (definition) document these; each must pass, bearer included. */
     @Test
     void everyAuthTypeTheWebhookPlatformDocumentsIsAccepted() throws Exception {

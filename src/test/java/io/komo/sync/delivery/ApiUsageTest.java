@@ -29,26 +29,29 @@ class ApiUsageTest {
             usage.requested(integration);
         }
         usage.throttled(integration);
-        assertThat(usage.today(integration)).isEqualTo(new ApiUsage.Day(3, 1));
+        usage.inboundRefused(integration);
+        assertThat(usage.today(integration)).isEqualTo(new ApiUsage.Day(3, 1, 1));
 
         usage.flush();
-        assertThat(written(integration)).isEqualTo(new ApiUsage.Day(3, 1));
+        assertThat(written(integration)).isEqualTo(new ApiUsage.Day(3, 1, 1));
         assertThat(usage.today(integration)).as("written counts are not counted twice")
-                .isEqualTo(new ApiUsage.Day(3, 1));
+                .isEqualTo(new ApiUsage.Day(3, 1, 1));
 
         usage.requested(integration);
-        assertThat(usage.today(integration)).isEqualTo(new ApiUsage.Day(4, 1));
+        assertThat(usage.today(integration)).isEqualTo(new ApiUsage.Day(4, 1, 1));
         usage.flush();
-        assertThat(written(integration)).isEqualTo(new ApiUsage.Day(4, 1));
+        assertThat(written(integration)).isEqualTo(new ApiUsage.Day(4, 1, 1));
     }
 
     private ApiUsage.Day written(String integration) throws Exception {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement read = c.prepareStatement(
-                        "SELECT requests, throttled FROM api_usage WHERE integration_id = ?")) {
+                        "SELECT requests, throttled, inbound_refused FROM api_usage WHERE integration_id = ?")) {
             read.setString(1, integration);
             try (ResultSet rs = read.executeQuery()) {
-                return rs.next() ? new ApiUsage.Day(rs.getLong(1), rs.getLong(2)) : new ApiUsage.Day(0, 0);
+                return rs.next()
+                        ? new ApiUsage.Day(rs.getLong(1), rs.getLong(2), rs.getLong(3))
+                        : new ApiUsage.Day(0, 0, 0);
             }
         }
     }

@@ -22,7 +22,7 @@ class StoredIntegrationsWatchTest {
 
     private static IntegrationDefinition definition(String name) {
         return new IntegrationDefinition("crm", "webhook", name, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     @Test

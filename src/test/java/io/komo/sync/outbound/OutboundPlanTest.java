@@ -12,7 +12,7 @@ class OutboundPlanTest {
     private static CompiledIntegration compiled(String id) {
         IntegrationDefinition definition = new IntegrationDefinition(id, "webhook", null, null, null, null, null, null,
                 null,
-                null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null);
         return new CompiledIntegration(definition, null, null, null, null, null, null, null, null, null, 1000);
     }
 

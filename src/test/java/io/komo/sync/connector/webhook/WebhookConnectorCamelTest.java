@@ -96,7 +96,7 @@ class WebhookConnectorCamelTest {
         Endpoint endpoint = new Endpoint(receiver.baseUrl(), "/hooks/contacts", null, Map.of("X-Source", "komo"), null);
         IntegrationDefinition definition = new IntegrationDefinition("e2e-hook", "webhook", null, null, null, null,
                 null, null, endpoint, new Auth("bearer", "cred-e2e", "secret-e2e"), null, null, null, null, null, null,
-                null, null);
+                null, null, null);
         return ConnectorContexts.of(definition, Map.of("token", "end-to-end-token"), Map.of("secret", SECRET));
     }
 
