@@ -24,6 +24,7 @@ import io.komo.sync.connector.spi.InboundRecord;
 import io.komo.sync.contact.Contact;
 import io.komo.sync.contact.ContactInput;
 import io.komo.sync.contact.ContactService;
+import io.komo.sync.contact.ContactStatistics;
 import io.komo.sync.contact.ContactView;
 import io.komo.sync.contact.ContactWrites;
 import io.komo.sync.dedup.DedupKey;
@@ -89,6 +90,9 @@ public class InboundApplier implements ParkedRecordApplier {
 
     @Inject
     ContactService contacts;
+
+    @Inject
+    ContactStatistics statistics;
 
     @Inject
     SyncStateStore states;
@@ -157,6 +161,9 @@ public class InboundApplier implements ParkedRecordApplier {
      *                  ({@link StaleChanges}); true for reported changes, which can arrive late
      */
     public List<Applied> apply(CompiledIntegration integration, List<Incoming> records, boolean dropStale) {
+        // Before the write lock, which would hold every other writer meanwhile: an import outdates the contact
+        // table's statistics within seconds, and the batch's lookups would then scan the table.
+        statistics.analyzeIfStale();
         // The writes start before any contact is read, so the merge sees what Komo holds now and nobody changes it
         // until the transaction commits (see Outbox).
         return new Batch(integration, contacts.writes(), dropStale, true).applyAll(records);
