@@ -15,12 +15,16 @@ import javax.sql.DataSource;
 
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+
+import io.komo.sync.testing.ProductionPath;
 
 /**
  * A bulk import into a contact table that outgrew its statistics analyses it first: with the planner still
  * believing the table small, each chunk of emails the import looks up was a scan of the whole table.
  */
+@Tag(ProductionPath.TAG)
 @QuarkusTest
 class BulkImportStatisticsTest {
 

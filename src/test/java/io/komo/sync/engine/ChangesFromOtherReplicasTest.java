@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,11 +32,13 @@ import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.runtime.RunningIntegrations;
 import io.komo.sync.security.StandardWebhooks;
 import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.komo.sync.testing.ProductionPath;
 
 /**
  * Another replica's API changes the same database: here those changes are written straight to it, as that
  * replica's commit would, and this replica must follow — pause, resume, edit, create, delete, rotated secrets.
  */
+@Tag(ProductionPath.TAG)
 @QuarkusTest
 @ExtendWith(DeletesCreatedIntegrations.class)
 class ChangesFromOtherReplicasTest {

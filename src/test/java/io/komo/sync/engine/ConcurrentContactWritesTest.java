@@ -31,17 +31,20 @@ import javax.sql.DataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.komo.sync.testing.ProductionPath;
 
 /**
  * API writes and inbound sync writes of the same contact at the same time: each PATCH answers 200 (the
  * caller sent no precondition, so another writer is no reason to refuse it), nothing written is lost,
  * and the two kinds of writer never deadlock on the contact's row and the outbox's write lock.
  */
+@Tag(ProductionPath.TAG)
 @QuarkusTest
 @ExtendWith(DeletesCreatedIntegrations.class)
 class ConcurrentContactWritesTest {

@@ -25,9 +25,13 @@ import javax.sql.DataSource;
 
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import io.komo.sync.testing.ProductionPath;
+
 /** The inbound conflict aggregator: one contact's changes grouped and merged with Komo once, a backlog in batches. */
+@Tag(ProductionPath.TAG)
 @QuarkusTest
 class InboundAggregatorTest {
 

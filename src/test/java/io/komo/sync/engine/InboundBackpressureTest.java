@@ -25,17 +25,20 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.komo.sync.security.StandardWebhooks;
 import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.komo.sync.testing.ProductionPath;
 
 /**
  * Backpressure on {@code POST /webhooks/{id}}: past an integration's inbound backlog bound a new webhook gets 429 with
  * Retry-After, a message already acknowledged still gets its 202, and the status shows the lag. A paused integration
  * applies nothing, which builds a backlog.
  */
+@Tag(ProductionPath.TAG)
 @QuarkusTest
 @ExtendWith(DeletesCreatedIntegrations.class)
 class InboundBackpressureTest {

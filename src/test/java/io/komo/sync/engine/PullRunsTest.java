@@ -21,11 +21,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.komo.sync.definition.IntegrationStatus;
 import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.komo.sync.testing.ProductionPath;
 import io.komo.sync.testing.ReadableTestConnector;
 import io.komo.sync.testing.SyncFixtures;
 
@@ -33,6 +35,7 @@ import io.komo.sync.testing.SyncFixtures;
  * Pulls: runs that read the platform's changed records ({@code readChangedSince}) and apply them to Komo through the
  * inbound merge, started by hand or by a schedule; and the integration's scope applied to what comes in.
  */
+@Tag(ProductionPath.TAG)
 @QuarkusTest
 @ExtendWith(DeletesCreatedIntegrations.class)
 class PullRunsTest {

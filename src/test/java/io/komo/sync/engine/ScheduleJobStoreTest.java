@@ -23,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.CamelJob;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,11 +35,13 @@ import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import io.komo.sync.schedule.ClusteredScheduler;
 import io.komo.sync.schedule.ScheduleTriggers;
 import io.komo.sync.testing.DeletesCreatedIntegrations;
+import io.komo.sync.testing.ProductionPath;
 
 /**
  * An integration's schedule as the clustered job store keeps it: the rows every replica's scheduler reads
  * follow the integration through the API, and a schedule fires from them.
  */
+@Tag(ProductionPath.TAG)
 @QuarkusTest
 @ExtendWith(DeletesCreatedIntegrations.class)
 class ScheduleJobStoreTest {

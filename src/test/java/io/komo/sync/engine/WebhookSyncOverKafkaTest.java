@@ -20,6 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,11 +28,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.komo.sync.connector.webhook.WebhookReceiverFake;
 import io.komo.sync.testing.DeletesCreatedIntegrations;
 import io.komo.sync.testing.KafkaFeedProfile;
+import io.komo.sync.testing.ProductionPath;
 
 /**
  * In kafka mode an integration takes Komo's changes from the topic, in its own consumer group, against
  * a real broker: pausing stops the consumer and keeps its offsets, resuming drains what queued in order.
  */
+@Tag(ProductionPath.TAG)
 @QuarkusTest
 @ExtendWith(DeletesCreatedIntegrations.class)
 @TestProfile(KafkaFeedProfile.class)

@@ -30,12 +30,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.komo.sync.camel.CamelNames;
 import io.komo.sync.testing.KafkaFeedProfile;
+import io.komo.sync.testing.ProductionPath;
 
 /** With Kafka enabled, every change reaches the topic exactly once, in order per contact, against a real broker. */
+@Tag(ProductionPath.TAG)
 @QuarkusTest
 @TestProfile(KafkaFeedProfile.class)
 class KafkaChangeFeedTest {

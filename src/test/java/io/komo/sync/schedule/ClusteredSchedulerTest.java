@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.Job;
@@ -24,10 +25,13 @@ import org.quartz.JobExecutionContext;
 import org.quartz.Scheduler;
 import org.quartz.TriggerBuilder;
 
+import io.komo.sync.testing.ProductionPath;
+
 /**
  * Two replicas' schedulers, built as the application builds its own, on the same tables of the same
  * PostgreSQL: a trigger firing every second is fired by one of them per fire time, never by both.
  */
+@Tag(ProductionPath.TAG)
 @QuarkusTest
 class ClusteredSchedulerTest {
 

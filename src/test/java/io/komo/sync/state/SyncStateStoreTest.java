@@ -24,8 +24,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import io.komo.sync.testing.ProductionPath;
+
+@Tag(ProductionPath.TAG)
 @QuarkusTest
 class SyncStateStoreTest {
 
