@@ -32,6 +32,7 @@ import io.komo.sync.contact.EmailAddresses;
 import io.komo.sync.errors.DeadLetter;
 import io.komo.sync.errors.DeadLetterChannel;
 import io.komo.sync.errors.GroupApplyFailures;
+import io.komo.sync.errors.IsolatingBatches;
 import io.komo.sync.observe.SyncFailedEvents;
 import io.komo.sync.runtime.CompiledIntegration;
 import io.komo.sync.runtime.RunningIntegrations;

@@ -1,4 +1,4 @@
-package io.komo.sync.inbound;
+package io.komo.sync.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

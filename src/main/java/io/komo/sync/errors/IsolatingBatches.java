@@ -1,4 +1,4 @@
-package io.komo.sync.inbound;
+package io.komo.sync.errors;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.function.Function;
  * group whose apply throws is the one that failed, and is told so ({@code failed}) before the exception goes on.
  * Kept per integration in memory: after a restart a failing batch fails once more before it is taken apart.
  */
-final class IsolatingBatches {
+public final class IsolatingBatches {
 
     private final Set<String> isolating = ConcurrentHashMap.newKeySet();
 
@@ -21,7 +21,7 @@ final class IsolatingBatches {
      * @param applyAll applies some groups in order, answering one result per group
      * @param failed   told of the group that failed when it was applied alone (and of the exception)
      */
-    <G, R> List<R> apply(String integrationId, List<G> groups, Function<List<G>, List<R>> applyAll,
+    public <G, R> List<R> apply(String integrationId, List<G> groups, Function<List<G>, List<R>> applyAll,
             BiConsumer<G, RuntimeException> failed) {
         if (groups.size() > 1 && !isolating.contains(integrationId)) {
             try {
