@@ -16,8 +16,9 @@
 #
 # Usage: mvn -B package -DskipTests && bench/realtime.sh        (a full run: ~25 min on 2 cores before issue 11)
 # Knobs (env): DUR=20 (s per open-loop step) CONNS=16,64 THREADS=2 (wrk) WARM=15 (s, ceilings and n8n)
-#   KOMO_WARM=30 FIXED_RATE=1000 FIXED_DUR=60 IMPORT_COUNT=100000 POOL_RATE=6000 (pre-signed requests per second
-#   of an open-loop step) SKIP_CEILING=1 SKIP_N8N=1 SKIP_KOMO=1 SKIP_IMPORT=1 NOTE="..." (said in the section's title)
+#   KOMO_WARM=30 FIXED_RATE=1000 FIXED_DUR=60 IMPORT_COUNT=100000 IMPORT_PER_WEBHOOK=1 (contacts per webhook of the
+#   import; one webhook at a time cannot be posted much faster than ~2,500/s here, so an import faster than that
+#   needs more per webhook, as a platform's pages) POOL_RATE=6000 (pre-signed requests per second of an open-loop step) SKIP_CEILING=1 SKIP_N8N=1 SKIP_KOMO=1 SKIP_IMPORT=1 NOTE="..." (said in the section's title)
 #   RECORD=0 (print the section only: nothing written to docs/ or bench/results/)
 #   N8N_INSTALL=/tmp/n8n-peer/n8n   BENCH_APP_LOG=<file> keeps the service's log.
 #   A smoke run (~3 min): RECORD=0 DUR=5 CONNS=16 WARM=3 KOMO_WARM=5 FIXED_DUR=10 IMPORT_COUNT=3000 bench/realtime.sh
@@ -31,7 +32,7 @@ HERE=bench/realtime
 
 DUR=${DUR:-20}; CONNS=${CONNS:-16,64}; THREADS=${THREADS:-2}; WARM=${WARM:-15}
 KOMO_WARM=${KOMO_WARM:-30}; FIXED_RATE=${FIXED_RATE:-1000}; FIXED_DUR=${FIXED_DUR:-60}
-IMPORT_COUNT=${IMPORT_COUNT:-100000}; POOL_RATE=${POOL_RATE:-6000}
+IMPORT_COUNT=${IMPORT_COUNT:-100000}; IMPORT_PER_WEBHOOK=${IMPORT_PER_WEBHOOK:-1}; POOL_RATE=${POOL_RATE:-6000}
 N8N_INSTALL=${N8N_INSTALL:-/tmp/n8n-peer/n8n}
 SINK_PORT=${SINK_PORT:-19090}; MAP_PORT=${MAP_PORT:-19092}; N8N_PORT=${N8N_PORT:-5678}
 APP_PORT=${BENCH_APP_PORT:-18080}
@@ -47,13 +48,24 @@ stop_pid() {
     for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
     kill -9 "$pid" 2>/dev/null || true
 }
-# The work directory holds the service's database and the pre-signed requests: removed once all has stopped.
+# Stops what was started, the newest first (a load driver before the service it loads), then removes the work
+# directory (the service's database and the pre-signed requests).
 cleanup() {
-    for pid in "${started[@]}"; do stop_pid "$pid"; done
+    for ((i = ${#started[@]} - 1; i >= 0; i--)); do stop_pid "${started[i]}"; done
     wait 2>/dev/null || true
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# Runs a step in the background and waits for it: a signal then ends the step at once (the EXIT trap stops it)
+# instead of waiting for it. Its output goes to the terminal and to the run log.
+step() {
+    "$@" > >(tee -a "$WORK/run.log") &
+    local pid=$!
+    started+=("$pid")
+    wait "$pid"
+}
 log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$WORK/run.log"; }
 # Another tenant's service may sit on a free-looking port of a shared machine: refuse to start rather than measure it.
 port_free() {
@@ -70,8 +82,8 @@ listening_pid() {
     exit 1
 }
 bench() {
-    python3 "$HERE/bench.py" --sink "http://127.0.0.1:$SINK_PORT" --conns "$CONNS" --duration "$DUR" \
-        --threads "$THREADS" --out "$RES" "$@" | tee -a "$WORK/run.log"
+    step python3 "$HERE/bench.py" --sink "http://127.0.0.1:$SINK_PORT" --conns "$CONNS" --duration "$DUR" \
+        --threads "$THREADS" --out "$RES" "$@"
 }
 
 [ -f target/quarkus-app/quarkus-run.jar ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 1; }
@@ -149,11 +161,12 @@ if [ "${SKIP_KOMO:-0}" != 1 ]; then
     listening_pid "$app_pid" "$APP_PORT"
     pg_port=$(sed -n 's/.*Embedded PostgreSQL started on 127.0.0.1:\([0-9]*\).*/\1/p' "$app_log" | head -1)
     log "Komo Sync pid $app_pid on :$APP_PORT, its PostgreSQL on :$pg_port"
-    python3 "$HERE/komo.py" --api "http://127.0.0.1:$APP_PORT" --token "$TOKEN" --sink "http://127.0.0.1:$SINK_PORT" \
+    step python3 "$HERE/komo.py" --api "http://127.0.0.1:$APP_PORT" --token "$TOKEN" --sink "http://127.0.0.1:$SINK_PORT" \
         --pid "$app_pid" --data-dir "$WORK/data" --psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" \
         --work "$WORK" --out "$RES" --conns "$CONNS" --duration "$DUR" --threads "$THREADS" --pool-rate "$POOL_RATE" \
         --warm "$KOMO_WARM" --fixed-rate "$FIXED_RATE" --fixed-duration "$FIXED_DUR" --import-count "$IMPORT_COUNT" \
-        $([ "${SKIP_IMPORT:-0}" = 1 ] && echo --skip-import) | tee -a "$WORK/run.log"
+        --import-per-webhook "$IMPORT_PER_WEBHOOK" \
+        $([ "${SKIP_IMPORT:-0}" = 1 ] && echo --skip-import)
 fi
 
 raw="bench/results/realtime-$STAMP.jsonl"
@@ -169,7 +182,7 @@ fi
 commit="$(git log -1 --format=%h -- src routes pom.xml)$(git diff --quiet HEAD -- src routes pom.xml || echo ' with uncommitted changes')"
 machine="$(uname -srm), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/Mem:/{print $2}') GiB, Node $(node -v), $({ wrk -v 2>&1 || true; } | head -1 | cut -d' ' -f1-2)"
 DATE=$(date +%Y-%m-%d) COMMIT="$commit" MACHINE="$machine" RAW="$raw" N8N_MISSING="$n8n_missing" \
-KNOBS="DUR=$DUR CONNS=$CONNS KOMO_WARM=$KOMO_WARM FIXED_RATE=$FIXED_RATE FIXED_DUR=$FIXED_DUR IMPORT_COUNT=$IMPORT_COUNT" \
+KNOBS="DUR=$DUR CONNS=$CONNS KOMO_WARM=$KOMO_WARM FIXED_RATE=$FIXED_RATE FIXED_DUR=$FIXED_DUR IMPORT_COUNT=$IMPORT_COUNT IMPORT_PER_WEBHOOK=$IMPORT_PER_WEBHOOK" \
 python3 -c '
 import json, os, sys
 e = os.environ

@@ -9,7 +9,7 @@ webhooks that keep working after answering) and compares the sink's received cou
 number of 2xx answers wrk got. Appends one JSON object per run to --out and prints it.
 
 Only 127.0.0.1 / localhost targets are accepted."""
-import argparse, json, os, re, resource, subprocess, sys, threading, time, urllib.request
+import argparse, json, os, re, resource, signal, subprocess, sys, threading, time, urllib.request
 from urllib.parse import urlparse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -115,6 +115,8 @@ def run_wrk(url, conns, duration, threads, timeout_s, script='post.lua', script_
     return j
 
 def main():
+    # Stopped by bench/realtime.sh: leave through the exception, which subprocess.run answers by killing wrk.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ap = argparse.ArgumentParser()
     ap.add_argument('--label', required=True)
     ap.add_argument('--url', required=True)

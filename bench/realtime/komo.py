@@ -17,7 +17,7 @@ after the other, each waiting until everything accepted has reached the sink:
 Every change is a distinct contact (its own id and email), so each accepted change must reach the sink once: the
 sink's distinct emails against the 202s give what was lost, its count against them what was duplicated.
 One JSON line per step goes to --out."""
-import argparse, base64, json, os, secrets, subprocess, time, urllib.error, urllib.request
+import argparse, base64, json, os, secrets, signal, subprocess, sys, time, urllib.error, urllib.request
 
 from bench import Monitor, run_wrk
 
@@ -130,6 +130,8 @@ def pg_pid(data_dir):
 
 
 def main():
+    # Stopped by bench/realtime.sh: leave through the exception, which subprocess.run answers by killing wrk or node.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ap = argparse.ArgumentParser()
     ap.add_argument('--api', required=True)
     ap.add_argument('--token', required=True)
@@ -148,6 +150,7 @@ def main():
     ap.add_argument('--fixed-duration', type=int, default=60)
     ap.add_argument('--import-count', type=int, default=100000)
     ap.add_argument('--import-conns', type=int, default=16)
+    ap.add_argument('--import-per-webhook', type=int, default=1, help='contacts per webhook of the import')
     ap.add_argument('--drain-limit', type=int, default=60, help='s without any arrival at the sink that end a wait')
     ap.add_argument('--skip-import', action='store_true')
     a = ap.parse_args()
@@ -229,11 +232,13 @@ def main():
 
     mon = Monitor({'sut': roots}); mon.start()
     p = subprocess.run(['node', os.path.join(HERE, 'signed.js'), 'post', secret, 'import', str(a.import_count),
-                        str(a.import_conns), webhooks + 'bench-import'], capture_output=True, text=True, check=True)
+                        str(a.import_conns), webhooks + 'bench-import', str(a.import_per_webhook)],
+                       capture_output=True, text=True, check=True)
     gen = json.loads(p.stdout.strip().splitlines()[-1])
     started = gen['started_at_ms'] / 1000
     applied, moved = 0, time.time()
-    while applied < gen['accepted'] and time.time() - moved < a.drain_limit:
+    contacts = min(a.import_count, gen['accepted'] * a.import_per_webhook)
+    while applied < contacts and time.time() - moved < a.drain_limit:
         time.sleep(0.5)
         now = int(psql("SELECT count(*) FROM contact WHERE email LIKE 'import.%'"))
         if now != applied:
@@ -241,8 +246,8 @@ def main():
     mon.stop_ev.set(); mon.join()
     last = float(psql("SELECT extract(epoch FROM max(created_at)) FROM contact WHERE email LIKE 'import.%'") or 0)
     emit({'label': f'Komo Sync, inbound-only import of {a.import_count} new contacts', 'kind': 'import', **gen,
-          'accepted_per_s': round(gen['accepted'] / gen['elapsed_s'], 1), 'applied': applied,
-          'lost': gen['accepted'] - applied, 'applied_s': round(last - started, 2) if last else None,
+          'accepted_per_s': round(gen['accepted'] / gen['elapsed_s'], 1), 'contacts': contacts, 'applied': applied,
+          'lost': contacts - applied, 'applied_s': round(last - started, 2) if last else None,
           'applied_per_s': round(applied / (last - started), 1) if last else None, **mon.result()})
 
 

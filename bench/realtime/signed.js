@@ -14,9 +14,10 @@
 //       open model at a fixed rate: change i is due at start + i/rate and is signed and sent then (sent_at_ms = when
 //       it was due), whatever the answers before it; prints one JSON line: sent, accepted (202), other statuses,
 //       errors, and the 202's latency (p50/p99/max ms) from the send, and from when it was due.
-//   node signed.js post <secret> <prefix> <count> <conns> <url>
-//       closed loop: changes 0..count-1 over <conns> connections, each sent when the one before on its connection
-//       was answered, signed then. A 429 or 503 is sent again after its Retry-After (at most 5 s), as a platform
+//   node signed.js post <secret> <prefix> <count> <conns> <url> [per-webhook]
+//       closed loop: changes 0..count-1 over <conns> connections, each webhook sent when the one before on its
+//       connection was answered, signed then; with per-webhook > 1 (default 1) each webhook carries that many changes
+//       as {"records": [...]}, as a platform's page would. A 429 or 503 is sent again after its Retry-After (at most 5 s), as a platform
 //       does: every change gets in. Prints one JSON line: accepted, retried, other statuses, errors, elapsed_s,
 //       the 202's latency, and when the first request was sent (epoch ms).
 'use strict';
@@ -115,7 +116,7 @@ function pace(secret, prefix, rate, seconds, url) {
   tick();
 }
 
-function post(secret, prefix, count, conns, url) {
+function post(secret, prefix, count, conns, url, perWebhook) {
   const target = loopback(url);
   const sign = signer(secret);
   const agent = new http.Agent({ keepAlive: true, maxSockets: conns });
@@ -124,8 +125,15 @@ function post(secret, prefix, count, conns, url) {
   let next = 0, errors = 0, retried = 0, running = conns;
   const startEpoch = Date.now();
   const start = performance.now();
+  const webhooks = Math.ceil(count / perWebhook);
+  function payload(w) {
+    if (perWebhook === 1) return body(prefix, w, 0);
+    const records = [];
+    for (let i = w * perWebhook; i < Math.min(count, (w + 1) * perWebhook); i++) records.push(body(prefix, i, 0));
+    return `{"records":[${records.join(',')}]}`;
+  }
   function send(i) {
-    const text = body(prefix, i, 0);
+    const text = payload(i);
     const s = sign(text);
     const sentAt = performance.now();
     const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent,
@@ -148,10 +156,10 @@ function post(secret, prefix, count, conns, url) {
     req.end(text);
   }
   function another() {
-    if (next < count) return send(next++);
+    if (next < webhooks) return send(next++);
     if (--running > 0) return;
     latencies.sort((a, b) => a - b);
-    console.log(JSON.stringify({ count, conns, accepted: statuses[202] || 0, retried, statuses, errors,
+    console.log(JSON.stringify({ count, per_webhook: perWebhook, conns, accepted: statuses[202] || 0, retried, statuses, errors,
       started_at_ms: startEpoch, elapsed_s: +((performance.now() - start) / 1000).toFixed(2),
       p50_ms: percentile(latencies, 50), p99_ms: percentile(latencies, 99), max_ms: percentile(latencies, 100) }));
     agent.destroy();
@@ -168,9 +176,9 @@ function loopback(url) {
 const [command, ...args] = process.argv.slice(2);
 if (command === 'write') write(args[0], args[1], Number(args[2]), args[3]);
 else if (command === 'pace') pace(args[0], args[1], Number(args[2]), Number(args[3]), args[4]);
-else if (command === 'post') post(args[0], args[1], Number(args[2]), Number(args[3]), args[4]);
+else if (command === 'post') post(args[0], args[1], Number(args[2]), Number(args[3]), args[4], Number(args[5] || 1));
 else {
   console.error('usage: signed.js write <secret> <prefix> <count> <file> | pace <secret> <prefix> <rate> <seconds> <url>'
-    + ' | post <secret> <prefix> <count> <conns> <url>');
+    + ' | post <secret> <prefix> <count> <conns> <url> [per-webhook]');
   process.exit(2);
 }
