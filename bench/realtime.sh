@@ -18,7 +18,9 @@
 # Knobs (env): DUR=20 (s per open-loop step) CONNS=16,64 THREADS=2 (wrk) WARM=15 (s, ceilings and n8n)
 #   KOMO_WARM=30 FIXED_RATE=1000 FIXED_DUR=60 IMPORT_COUNT=100000 IMPORT_PER_WEBHOOK=1 (contacts per webhook of the
 #   import; one webhook at a time cannot be posted much faster than ~2,500/s here, so an import faster than that
-#   needs more per webhook, as a platform's pages) POOL_RATE=6000 (pre-signed requests per second of an open-loop step) SKIP_CEILING=1 SKIP_N8N=1 SKIP_KOMO=1 SKIP_IMPORT=1 NOTE="..." (said in the section's title)
+#   needs more per webhook, as a platform's pages) POOL_RATE=6000 (pre-signed requests per second of an open-loop
+#   step) SKIP_CEILING=1 SKIP_N8N=1 SKIP_KOMO=1 SKIP_IMPORT=1 NOTE="..." (said in the section's title)
+#   SINK_PORT=19090 MAP_PORT=19092 N8N_PORT=5678 (and the next one, n8n's task broker) BENCH_APP_PORT=18080
 #   RECORD=0 (print the section only: nothing written to docs/ or bench/results/)
 #   N8N_INSTALL=/tmp/n8n-peer/n8n   BENCH_APP_LOG=<file> keeps the service's log.
 #   A smoke run (~3 min): RECORD=0 DUR=5 CONNS=16 WARM=3 KOMO_WARM=5 FIXED_DUR=10 IMPORT_COUNT=3000 bench/realtime.sh
