@@ -1,8 +1,13 @@
 package io.komo.sync.contact;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import org.eclipse.microprofile.context.ManagedExecutor;
+import org.jboss.logging.Logger;
 
 /**
  * Keeps PostgreSQL's statistics of the contact table fresh enough for the queries that read many contacts
@@ -17,8 +22,41 @@ public class ContactStatistics {
     /** Below this many rows of difference a stale row count changes no plan that matters. */
     private static final int FEW_ROWS = 1000;
 
+    private static final Logger LOG = Logger.getLogger(ContactStatistics.class);
+
     @Inject
     EntityManager entityManager;
+
+    @Inject
+    ManagedExecutor executor;
+
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+
+    /**
+     * Like {@link #analyzeIfStale}, in a transaction of its own in the background, once at a time; the caller does
+     * not wait. For a path that runs many times a second (the inbound apply) and must not stall: ANALYZE takes up to a
+     * second on a table of 100,000 contacts, longer while autovacuum holds the table (ANALYZE waits for it to be
+     * cancelled), and its batches run on the old statistics only until it is done.
+     */
+    public void refreshIfStale() {
+        if (!refreshing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.runAsync(() -> {
+                try {
+                    QuarkusTransaction.requiringNew().run(this::analyzeIfStale);
+                } catch (RuntimeException e) {
+                    LOG.warnf("Could not refresh the contact table's statistics: %s", e.getMessage());
+                } finally {
+                    refreshing.set(false);
+                }
+            });
+        } catch (RuntimeException e) {
+            refreshing.set(false); // the executor refused (shutting down)
+            throw e;
+        }
+    }
 
     /**
      * Analyses the contact table when the planner's row count is unknown or off by more than a fifth;

@@ -161,9 +161,9 @@ public class InboundApplier implements ParkedRecordApplier {
      *                  ({@link StaleChanges}); true for reported changes, which can arrive late
      */
     public List<Applied> apply(CompiledIntegration integration, List<Incoming> records, boolean dropStale) {
-        // Before the write lock, which would hold every other writer meanwhile: an import outdates the contact
-        // table's statistics within seconds, and the batch's lookups would then scan the table.
-        statistics.analyzeIfStale();
+        // An import outdates the contact table's statistics within seconds, and the batches' lookups would then scan
+        // the table; refreshed beside the batch, which must not wait for an ANALYZE (up to seconds).
+        statistics.refreshIfStale();
         // The writes start before any contact is read, so the merge sees what Komo holds now and nobody changes it
         // until the transaction commits (see Outbox).
         return new Batch(integration, contacts.writes(), dropStale, true).applyAll(records);

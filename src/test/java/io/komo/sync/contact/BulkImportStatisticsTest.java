@@ -22,7 +22,8 @@ import io.komo.sync.testing.ProductionPath;
 
 /**
  * A bulk import into a contact table that outgrew its statistics analyses it first: with the planner still
- * believing the table small, each chunk of emails the import looks up was a scan of the whole table.
+ * believing the table small, each chunk of emails the import looks up was a scan of the whole table. The inbound
+ * apply, which must not wait for an ANALYZE, has it refreshed in the background.
  */
 @Tag(ProductionPath.TAG)
 @QuarkusTest
@@ -30,6 +31,9 @@ class BulkImportStatisticsTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    ContactStatistics statistics;
 
     @Test
     void aBulkImportAnalysesTheContactsWhenTheirStatisticsAreAFifthOff() throws Exception {
@@ -41,6 +45,30 @@ class BulkImportStatisticsTest {
         } finally {
             execute("ALTER TABLE contact RESET (autovacuum_enabled)");
         }
+    }
+
+    @Test
+    void aRefreshInTheBackgroundAnalysesStaleStatisticsWithoutTheCallerWaiting() throws Exception {
+        execute("ALTER TABLE contact SET (autovacuum_enabled = false)");
+        try {
+            execute("ANALYZE contact");
+            double analysed = plannedRows();
+            int grow = (int) Math.max(1000, analysed / 5) + 200;
+            insertDirectly(grow); // as the inbound apply's batches grow the table, without a word to the statistics
+            await().atMost(Duration.ofSeconds(30)).until(() -> liveRows() >= analysed + grow);
+            assertThat(plannedRows()).as("stale").isLessThan(analysed + grow);
+
+            statistics.refreshIfStale();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> plannedRows() >= analysed + grow);
+        } finally {
+            execute("ALTER TABLE contact RESET (autovacuum_enabled)");
+        }
+    }
+
+    private void insertDirectly(int count) throws Exception {
+        execute("INSERT INTO contact (id, email, created_at, updated_at) SELECT gen_random_uuid(), 'refresh-' || "
+                + "gen_random_uuid() || '@example.com', now(), now() FROM generate_series(1, " + count + ")");
     }
 
     private void importUntilStaleThenOneMore() throws Exception {
