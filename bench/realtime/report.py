@@ -82,7 +82,8 @@ if 'komo' in best:
         ratio = best['komo'] / best['proxy']
         parts.append(f"Komo Sync / plain-Node mapping proxy = **{ratio:.3f}** (target ≥ 0.5: "
                      f"{'met' if ratio >= 0.5 else 'NOT met'})")
-    print("End to end, each at its best connection count in this run: " + '; '.join(parts) + '.\n')
+    print("End to end, each at its best connection count in this run: " + '; '.join(parts) + '.\n' if parts
+          else "End to end: no ratio in this run (neither the mapping proxy nor n8n was measured).\n")
 for r in fixed:
     met = [r['p99_ms'] is not None and r['p99_ms'] <= 50, r['e2e_p99_ms'] is not None and r['e2e_p99_ms'] <= 1000,
            r['backlog_2s_after'] <= 0]
