@@ -117,20 +117,22 @@ public class InboundStages {
                 if (changes.size() >= batchSize) {
                     break; // the others wait for the next claim, which comes at once
                 }
-                claimed.add(event.id());
                 try {
                     List<InboundRecord> records = event.runId() != null
                             ? pulledPages.records(event.body())
                             : integration.connector().parseWebhook(integration.context(),
                                     new InboundWebhook("POST", null, event.headers(), event.body()));
+                    // All of an event's records, or none: one that cannot be read fails the event whole.
+                    List<PendingChange> eventChanges = new ArrayList<>(records.size());
                     for (int i = 0; i < records.size(); i++) {
                         InboundRecord record = records.get(i);
-                        changes.add(PendingChange.of(correlationKey(integration, event.id(), i, record), event.id(),
-                                record));
+                        eventChanges.add(PendingChange.of(correlationKey(integration, event.id(), i, record),
+                                event.id(), record));
                     }
+                    changes.addAll(eventChanges);
+                    claimed.add(event.id());
                 } catch (IllegalArgumentException e) {
                     mark(c, List.of(event.id()), "failed", e.getMessage());
-                    claimed.remove(claimed.size() - 1);
                     deadLetters.add(
                             List.of(new DeadLetter(integration.id(), "parse", integration.id() + ".inbound-process",
                                     null, applier.jsonString(event.body()), e.getClass().getSimpleName(),
